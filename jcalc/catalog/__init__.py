@@ -1,0 +1,1 @@
+"""SQLite catalog built from the CMS files: schema, importers, search."""

@@ -1,0 +1,102 @@
+"""What the readers of the CMS files return: typed records, one dataclass per file kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class HcpcsRecord:
+    """One code of the HCPCS Level II file (long descriptions already joined)."""
+
+    code: str
+    long_description: str
+    short_description: str
+    add_date: date | None
+    effective_date: date | None
+    termination_date: date | None
+    action_code: str
+    xrefs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HcpcsFile:
+    """The HCPCS Level II annual/quarterly file."""
+
+    source_name: str  # file name as given (the zip's name when a zip was read)
+    release: str  # e.g. "2026-01" from "HCPC2026_JAN_ANWEB..." ; "" when unknown
+    records: list[HcpcsRecord]
+    noc_codes: frozenset[str] = field(default_factory=frozenset)  # from the zip's NOC list
+
+
+@dataclass(frozen=True)
+class AspRecord:
+    """One row of the ASP payment limit file."""
+
+    code: str
+    short_description: str  # "" for numeric (CPT) codes
+    dosage: str  # the free-text "HCPCS Code Dosage"
+    payment_limit: Decimal | None  # None for "N/A"
+    notes: str
+
+
+@dataclass(frozen=True)
+class AspFile:
+    """The quarterly ASP payment limit file."""
+
+    source_name: str
+    effective_from: date
+    effective_to: date
+    records: list[AspRecord]
+
+    @property
+    def quarter(self) -> str:
+        """"2026Q1" style label of the quarter the file is effective in."""
+        return f"{self.effective_from.year}Q{(self.effective_from.month - 1) // 3 + 1}"
+
+
+@dataclass(frozen=True)
+class CrosswalkRecord:
+    """One row of the ASP NDC-HCPCS crosswalk."""
+
+    code: str
+    short_description: str  # "" for numeric (CPT) codes
+    labeler: str
+    ndc: str  # 11 digits, no hyphens
+    drug_name: str
+    hcpcs_dosage: str
+    pkg_size: Decimal | None
+    pkg_qty: Decimal | None
+    bill_units: Decimal | None
+    bill_units_pkg: Decimal | None
+
+
+@dataclass(frozen=True)
+class CrosswalkFile:
+    """The quarterly ASP NDC-HCPCS crosswalk."""
+
+    source_name: str
+    effective_from: date
+    effective_to: date
+    records: list[CrosswalkRecord]
+
+
+@dataclass(frozen=True)
+class MueRecord:
+    """One Level II row of the practitioner MUE table."""
+
+    code: str
+    value: int
+    mai: int
+    rationale: str
+
+
+@dataclass(frozen=True)
+class MueFile:
+    """The practitioner services MUE table (Level II rows only)."""
+
+    source_name: str
+    quarter: str  # e.g. "2026Q2" read from the file name or its title lines; "" when unknown
+    records: list[MueRecord]

@@ -1,0 +1,1 @@
+"""Pure billing engine: no Qt, no database. Every figure jcalc shows comes from here."""

@@ -1,0 +1,189 @@
+"""Dosage descriptors: the amount one HCPCS billing unit stands for.
+
+The descriptor is read from the HCPCS *long* description ("Injection, rituximab, 10 mg"), never the
+short one, and cross-checked against the ASP file's free-text dosage ("10 MG").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from jcalc.core.quantity import Quantity, Unit, format_decimal, normalize_text, parse_amount
+
+
+class DescriptorKind(Enum):
+    """How a billing unit relates to the dose."""
+
+    PER_AMOUNT = "per-amount"  # "10 mg", "per 250 mg": one unit per that amount, rounded up
+    UP_TO = "up-to"  # "up to 50 mg": the same arithmetic, said another way
+    PER_VIAL = "per-vial"  # one unit per vial used
+    PER_DOSE = "per-dose"  # one unit per dose, treatment, implant, item
+    UNPARSED = "unparsed"  # the biller must enter the units
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    """One HCPCS billing unit: its kind, its amount (when it has one) and the text it came from."""
+
+    kind: DescriptorKind
+    amount: Quantity | None
+    text: str
+    note: str = ""
+
+    @property
+    def is_numeric(self) -> bool:
+        """True when units can be computed from a dose (every kind but UNPARSED)."""
+        return self.kind is not DescriptorKind.UNPARSED
+
+    @property
+    def unit(self) -> Unit | None:
+        """The unit of the descriptor's amount, or None when unparsed."""
+        return self.amount.unit if self.amount else None
+
+    def describe(self) -> str:
+        """Plain words: "10 mg", "up to 50 mg", "1 vial", "1 dose", "not readable"."""
+        if self.amount is None:
+            return "not readable"
+        if self.kind is DescriptorKind.UP_TO:
+            return f"up to {self.amount}"
+        return str(self.amount)
+
+    @classmethod
+    def unparsed(cls, text: str, note: str = "") -> Descriptor:
+        """A descriptor jcalc could not read."""
+        return cls(DescriptorKind.UNPARSED, None, text, note)
+
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+_UNIT_ALTERNATIVES = (
+    r"micrograms?|mcg|milligrams?|mgs?|grams?|gms?|g|milliliters?|ml|cc|"
+    r"usp\s+units?|international\s+units?|units?|i\.\s?u\.?|iu|"
+    r"milliequivalents?|meq|millimoles?|mmol"
+)
+_AMOUNT_RE = re.compile(
+    rf"(?:(?P<prefix>per|up\s+to)\s+)?(?P<num>{_NUM})?\s*(?P<mult>thousand|million)?\s*"
+    rf"(?P<unit>{_UNIT_ALTERNATIVES})(?![\w-])",
+    re.IGNORECASE,
+)
+_PER_FACTOR_IU_RE = re.compile(r"\bper\s+factor\s+[ivx]+\s+i\.?\s?u\b\.?", re.IGNORECASE)
+_VIAL_RE = re.compile(r"\bper\s+(?:single[\s-](?:use|dose)\s+)?vial\b", re.IGNORECASE)
+_DOSE_RE = re.compile(
+    r"\bper\s+(?:(?:therapeutic|study|single|treatment)\s+)?"
+    r"(?P<item>dose|treatment|implant|instillation|kit|patch|injection|infusion)\b"
+    r"|,\s*(?P<each>each)\s*$|\b(?P<days>days\s+of\s+therapy)\b",
+    re.IGNORECASE,
+)
+_PAREN_RE = re.compile(r"\([^()]*\)")
+_UNIT_OF = {
+    "mcg": Unit.MCG, "microgram": Unit.MCG, "micrograms": Unit.MCG,
+    "mg": Unit.MG, "mgs": Unit.MG, "milligram": Unit.MG, "milligrams": Unit.MG,
+    "g": Unit.G, "gm": Unit.G, "gms": Unit.G, "gram": Unit.G, "grams": Unit.G,
+    "ml": Unit.ML, "cc": Unit.ML, "milliliter": Unit.ML, "milliliters": Unit.ML,
+    "meq": Unit.MEQ, "milliequivalent": Unit.MEQ, "milliequivalents": Unit.MEQ,
+    "mmol": Unit.MMOL, "millimole": Unit.MMOL, "millimoles": Unit.MMOL,
+}
+_MULT = {"thousand": Decimal(1000), "million": Decimal(1_000_000)}
+
+
+def _unit_of(word: str) -> Unit:
+    key = re.sub(r"[\s.]", "", word.lower())
+    if key in _UNIT_OF:
+        return _UNIT_OF[key]
+    return Unit.UNITS  # units, usp units, international units, iu, i.u.
+
+
+def _amount_matches(text: str) -> list[re.Match[str]]:
+    return [m for m in _AMOUNT_RE.finditer(text) if m.group("num") or m.group("prefix")]
+
+
+def _from_match(match: re.Match[str], text: str) -> Descriptor:
+    number = match.group("num")
+    amount = parse_amount(number) if number else Decimal(1)
+    if match.group("mult"):
+        amount *= _MULT[match.group("mult").lower()]
+    prefix = (match.group("prefix") or "").lower()
+    kind = DescriptorKind.UP_TO if prefix.startswith("up") else DescriptorKind.PER_AMOUNT
+    if amount == 0:
+        return Descriptor.unparsed(text, "descriptor amount is zero")
+    return Descriptor(kind, Quantity(amount, _unit_of(match.group("unit"))), text)
+
+
+def _combination_note(segment: str) -> str:
+    if len(_amount_matches(segment)) > 1:
+        return f"combination product ('{segment.strip()}'): the first strength is the descriptor"
+    return ""
+
+
+def parse_descriptor(text: str) -> Descriptor:
+    """Read a descriptor from a HCPCS long description or an ASP dosage string.
+
+    The last dose phrase outside parentheses wins ("Injection, rituximab, 10 mg"); within a
+    combination segment ("1 g/0.125 g") the first strength is taken and a note says so. When no
+    phrase is outside parentheses, one inside them is used ("(500 ml=1 unit)").
+    """
+    original = text
+    text = normalize_text(text)
+    if not text:
+        return Descriptor.unparsed(original, "empty descriptor")
+    outside = _PAREN_RE.sub(" ", _PAREN_RE.sub(" ", text))
+
+    for candidate in (outside, text):
+        factor_iu = _PER_FACTOR_IU_RE.search(candidate)
+        if factor_iu:
+            return Descriptor(DescriptorKind.PER_AMOUNT, Quantity(Decimal(1), Unit.UNITS), original)
+        matches = _amount_matches(candidate)
+        if matches:
+            last = matches[-1]
+            segment_start = candidate.rfind(",", 0, last.start()) + 1
+            segment = candidate[segment_start:]
+            segment_matches = [m for m in matches if m.start() >= segment_start]
+            chosen = segment_matches[0] if segment_matches else last
+            found = _from_match(chosen, original)
+            note = _combination_note(segment)
+            if note and found.is_numeric:
+                return Descriptor(found.kind, found.amount, found.text, note)
+            return found
+        if candidate is outside:
+            if _VIAL_RE.search(candidate):
+                return Descriptor(DescriptorKind.PER_VIAL, Quantity(Decimal(1), Unit.VIAL), original)
+            dose = _DOSE_RE.search(candidate)
+            if dose:
+                note = "tiered by days of therapy: one unit per injection" if dose.group(
+                    "days"
+                ) else ""
+                return Descriptor(
+                    DescriptorKind.PER_DOSE, Quantity(Decimal(1), Unit.DOSE), original, note
+                )
+    return Descriptor.unparsed(original, "no dose amount, vial or dose in the description")
+
+
+def descriptors_agree(first: Descriptor, second: Descriptor) -> bool:
+    """True when two descriptors give the same billing arithmetic.
+
+    "Up to 50 mg" agrees with "50 MG"; "1 g" with "1000 mg"; two unreadable ones never agree.
+    """
+    if first.amount is None or second.amount is None:
+        return False
+    if not first.amount.convertible_to(second.amount.unit):
+        return False
+    if first.amount.unit.dimension is second.amount.unit.dimension and (
+        first.kind in (DescriptorKind.PER_VIAL, DescriptorKind.PER_DOSE)
+        or second.kind in (DescriptorKind.PER_VIAL, DescriptorKind.PER_DOSE)
+    ):
+        return True  # "per vial" and "per dose" bill one unit per item either way
+    return first.amount.to(second.amount.unit).amount == second.amount.amount
+
+
+def descriptor_label(descriptor: Descriptor) -> str:
+    """Short label used in lists: "10 mg", "up to 50 mg", "per vial", "?"."""
+    if descriptor.amount is None:
+        return "?"
+    if descriptor.kind is DescriptorKind.PER_VIAL:
+        return "per vial"
+    if descriptor.kind is DescriptorKind.PER_DOSE:
+        return "per dose"
+    prefix = "up to " if descriptor.kind is DescriptorKind.UP_TO else ""
+    return f"{prefix}{format_decimal(descriptor.amount.amount)} {descriptor.amount.unit.label}"

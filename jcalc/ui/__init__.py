@@ -1,0 +1,1 @@
+"""PySide6 window: thin adapters over jcalc.core and jcalc.catalog."""

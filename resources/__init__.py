@@ -1,0 +1,1 @@
+"""Bundled read-only data of jcalc, installed as the package ``jcalc.resources``."""
