@@ -73,17 +73,40 @@ _VIAL_RE = re.compile(r"\bper\s+(?:single[\s-](?:use|dose)\s+)?vial\b", re.IGNOR
 _DOSE_RE = re.compile(
     r"\bper\s+(?:(?:therapeutic|study|single|treatment)\s+)?"
     r"(?P<item>dose|treatment|implant|instillation|kit|patch|injection|infusion)\b"
-    r"|,\s*(?P<each>each)\s*$|\b(?P<days>days\s+of\s+therapy)\b",
+    r"|,\s*(?P<each>each|implant)\s*$|\b(?P<days>days\s+of\s+therapy)\b"
+    r"|\b(?P<device>implant\s+system|intrauterine\s+\w+\s+contraceptive|suppository)\b",
     re.IGNORECASE,
+)
+# An amount that describes the package, not the billing unit: "0.9 mg, provided in 1.1 mg vial".
+_PACKAGE_CONTEXT_RE = re.compile(r"(?:provided|supplied|packaged)\s+in\s+(?:a\s+)?$", re.I)
+_TOTAL_RE = re.compile(rf"^\s*\(\s*(?P<total>(?:{_NUM})\s*(?:{_UNIT_ALTERNATIVES}))\s*\)")
+_NOC_RE = re.compile(
+    r"not\s+otherwise\s+(?:classified|specified)|unclassified|\bnoc\b|\bnos\b", re.I
 )
 _PAREN_RE = re.compile(r"\([^()]*\)")
 _UNIT_OF = {
-    "mcg": Unit.MCG, "microgram": Unit.MCG, "micrograms": Unit.MCG,
-    "mg": Unit.MG, "mgs": Unit.MG, "milligram": Unit.MG, "milligrams": Unit.MG,
-    "g": Unit.G, "gm": Unit.G, "gms": Unit.G, "gram": Unit.G, "grams": Unit.G,
-    "ml": Unit.ML, "cc": Unit.ML, "milliliter": Unit.ML, "milliliters": Unit.ML,
-    "meq": Unit.MEQ, "milliequivalent": Unit.MEQ, "milliequivalents": Unit.MEQ,
-    "mmol": Unit.MMOL, "millimole": Unit.MMOL, "millimoles": Unit.MMOL,
+    "mcg": Unit.MCG,
+    "microgram": Unit.MCG,
+    "micrograms": Unit.MCG,
+    "mg": Unit.MG,
+    "mgs": Unit.MG,
+    "milligram": Unit.MG,
+    "milligrams": Unit.MG,
+    "g": Unit.G,
+    "gm": Unit.G,
+    "gms": Unit.G,
+    "gram": Unit.G,
+    "grams": Unit.G,
+    "ml": Unit.ML,
+    "cc": Unit.ML,
+    "milliliter": Unit.ML,
+    "milliliters": Unit.ML,
+    "meq": Unit.MEQ,
+    "milliequivalent": Unit.MEQ,
+    "milliequivalents": Unit.MEQ,
+    "mmol": Unit.MMOL,
+    "millimole": Unit.MMOL,
+    "millimoles": Unit.MMOL,
 }
 _MULT = {"thousand": Decimal(1000), "million": Decimal(1_000_000)}
 
@@ -96,7 +119,12 @@ def _unit_of(word: str) -> Unit:
 
 
 def _amount_matches(text: str) -> list[re.Match[str]]:
-    return [m for m in _AMOUNT_RE.finditer(text) if m.group("num") or m.group("prefix")]
+    return [
+        m
+        for m in _AMOUNT_RE.finditer(text)
+        if (m.group("num") or m.group("prefix"))
+        and not _PACKAGE_CONTEXT_RE.search(text[max(0, m.start() - 30) : m.start()])
+    ]
 
 
 def _from_match(match: re.Match[str], text: str) -> Descriptor:
@@ -117,6 +145,23 @@ def _combination_note(segment: str) -> str:
     return ""
 
 
+def _combination_total(text: str) -> Descriptor | None:
+    """ "7.5 mg/2.5 mg (10 mg)": a combination whose total is given in parentheses bills on it."""
+    for match in _amount_matches(text):
+        rest = text[match.end() :]
+        slash = re.match(rf"\s*/\s*(?:{_NUM})\s*(?:{_UNIT_ALTERNATIVES})", rest, re.I)
+        if slash is None:
+            continue
+        total = _TOTAL_RE.match(rest[slash.end() :])
+        if total is None:
+            continue
+        inner = _amount_matches(total.group("total"))
+        if inner:
+            found = _from_match(inner[0], text)
+            return Descriptor(found.kind, found.amount, found.text, "combination product: total")
+    return None
+
+
 def parse_descriptor(text: str) -> Descriptor:
     """Read a descriptor from a HCPCS long description or an ASP dosage string.
 
@@ -129,6 +174,9 @@ def parse_descriptor(text: str) -> Descriptor:
     if not text:
         return Descriptor.unparsed(original, "empty descriptor")
     outside = _PAREN_RE.sub(" ", _PAREN_RE.sub(" ", text))
+    total = _combination_total(text)
+    if total is not None:
+        return total
 
     for candidate in (outside, text):
         factor_iu = _PER_FACTOR_IU_RE.search(candidate)
@@ -146,14 +194,18 @@ def parse_descriptor(text: str) -> Descriptor:
             if note and found.is_numeric:
                 return Descriptor(found.kind, found.amount, found.text, note)
             return found
-        if candidate is outside:
+        if candidate is outside and not _NOC_RE.search(candidate):
             if _VIAL_RE.search(candidate):
-                return Descriptor(DescriptorKind.PER_VIAL, Quantity(Decimal(1), Unit.VIAL), original)
+                return Descriptor(
+                    DescriptorKind.PER_VIAL, Quantity(Decimal(1), Unit.VIAL), original
+                )
             dose = _DOSE_RE.search(candidate)
             if dose:
-                note = "tiered by days of therapy: one unit per injection" if dose.group(
-                    "days"
-                ) else ""
+                note = (
+                    "tiered by days of therapy: one unit per injection"
+                    if dose.group("days")
+                    else ""
+                )
                 return Descriptor(
                     DescriptorKind.PER_DOSE, Quantity(Decimal(1), Unit.DOSE), original, note
                 )

@@ -69,7 +69,7 @@ class DrugCode:
         return not (self.terminated and day > self.terminated)
 
     def status_on(self, day: date) -> str:
-        """"active", "terminated" or "not yet effective" on ``day``."""
+        """ "active", "terminated" or "not yet effective" on ``day``."""
         if self.terminated and day > self.terminated:
             return "terminated"
         if self.effective and day < self.effective:
@@ -103,7 +103,7 @@ class NdcProduct:
         """True when the package size is a volume in mL.
 
         The crosswalk does not name the unit of PKG SIZE. A size other than 1 is the mL of a
-        liquid item; a size of 1 may mean 1 mL or one vial of powder, so it is not taken as a volume.
+        liquid item; a size of 1 may mean 1 mL or one vial of powder, so it is not a volume.
         """
         return self.pkg_size is not None and self.pkg_size > 0 and self.pkg_size != 1
 
@@ -117,9 +117,14 @@ class NdcProduct:
         """Drug per mL of a liquid item, when both its content and its volume are known."""
         content = self.item_content(descriptor)
         volume = self.item_volume()
-        if content is None or volume is None or descriptor.kind in (
-            DescriptorKind.PER_VIAL,
-            DescriptorKind.PER_DOSE,
+        if (
+            content is None
+            or volume is None
+            or descriptor.kind
+            in (
+                DescriptorKind.PER_VIAL,
+                DescriptorKind.PER_DOSE,
+            )
         ):
             return None
         if content.unit.dimension is Unit.ML.dimension:

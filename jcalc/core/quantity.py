@@ -50,20 +50,55 @@ class Unit(Enum):
 
 # Spellings seen in CMS files and typed by billers, lower case, no dots or spaces.
 _UNIT_WORDS: dict[str, Unit] = {
-    "mcg": Unit.MCG, "µg": Unit.MCG, "μg": Unit.MCG, "ug": Unit.MCG,
-    "microgram": Unit.MCG, "micrograms": Unit.MCG,
-    "mg": Unit.MG, "mgs": Unit.MG, "milligram": Unit.MG, "milligrams": Unit.MG,
-    "g": Unit.G, "gm": Unit.G, "gms": Unit.G, "gram": Unit.G, "grams": Unit.G, "gr": Unit.G,
-    "ml": Unit.ML, "mls": Unit.ML, "cc": Unit.ML, "ccs": Unit.ML,
-    "milliliter": Unit.ML, "milliliters": Unit.ML, "millilitre": Unit.ML, "millilitres": Unit.ML,
-    "l": Unit.L, "liter": Unit.L, "liters": Unit.L, "litre": Unit.L, "litres": Unit.L,
-    "u": Unit.UNITS, "unit": Unit.UNITS, "units": Unit.UNITS, "un": Unit.UNITS,
-    "iu": Unit.UNITS, "ius": Unit.UNITS, "usp": Unit.UNITS, "uspunits": Unit.UNITS,
-    "internationalunit": Unit.UNITS, "internationalunits": Unit.UNITS,
-    "meq": Unit.MEQ, "milliequivalent": Unit.MEQ, "milliequivalents": Unit.MEQ,
-    "mmol": Unit.MMOL, "millimole": Unit.MMOL, "millimoles": Unit.MMOL,
-    "vial": Unit.VIAL, "vials": Unit.VIAL,
-    "dose": Unit.DOSE, "doses": Unit.DOSE,
+    "mcg": Unit.MCG,
+    "µg": Unit.MCG,
+    "μg": Unit.MCG,
+    "ug": Unit.MCG,
+    "microgram": Unit.MCG,
+    "micrograms": Unit.MCG,
+    "mg": Unit.MG,
+    "mgs": Unit.MG,
+    "milligram": Unit.MG,
+    "milligrams": Unit.MG,
+    "g": Unit.G,
+    "gm": Unit.G,
+    "gms": Unit.G,
+    "gram": Unit.G,
+    "grams": Unit.G,
+    "gr": Unit.G,
+    "ml": Unit.ML,
+    "mls": Unit.ML,
+    "cc": Unit.ML,
+    "ccs": Unit.ML,
+    "milliliter": Unit.ML,
+    "milliliters": Unit.ML,
+    "millilitre": Unit.ML,
+    "millilitres": Unit.ML,
+    "l": Unit.L,
+    "liter": Unit.L,
+    "liters": Unit.L,
+    "litre": Unit.L,
+    "litres": Unit.L,
+    "u": Unit.UNITS,
+    "unit": Unit.UNITS,
+    "units": Unit.UNITS,
+    "un": Unit.UNITS,
+    "iu": Unit.UNITS,
+    "ius": Unit.UNITS,
+    "usp": Unit.UNITS,
+    "uspunits": Unit.UNITS,
+    "internationalunit": Unit.UNITS,
+    "internationalunits": Unit.UNITS,
+    "meq": Unit.MEQ,
+    "milliequivalent": Unit.MEQ,
+    "milliequivalents": Unit.MEQ,
+    "mmol": Unit.MMOL,
+    "millimole": Unit.MMOL,
+    "millimoles": Unit.MMOL,
+    "vial": Unit.VIAL,
+    "vials": Unit.VIAL,
+    "dose": Unit.DOSE,
+    "doses": Unit.DOSE,
 }
 
 _MULTIPLIERS: dict[str, Decimal] = {"thousand": Decimal(1000), "million": Decimal(1_000_000)}
@@ -85,7 +120,7 @@ def normalize_text(text: str) -> str:
 
 
 def parse_amount(text: str) -> Decimal:
-    """A positive or zero decimal from text such as ``1,200,000`` or ``.5``; InputError otherwise."""
+    """The decimal in text such as ``1,200,000`` or ``.5``; InputError otherwise."""
     cleaned = normalize_text(text).replace(",", "").replace(" ", "")
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", cleaned):
         raise InputError(f"'{text}' is not a number")
@@ -188,10 +223,28 @@ def parse_quantity(text: str, *, what: str = "dose") -> Quantity:
 
 
 def format_decimal(value: Decimal, *, places: int | None = None) -> str:
-    """A decimal without exponent or needless trailing zeros ("450", "0.4", "1,200,000" style off)."""
+    """A decimal without exponent or needless trailing zeros: "450", "0.4", "1200000"."""
     if places is not None:
         value = value.quantize(Decimal(1).scaleb(-places))
     text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
+
+
+def parse_concentration(text: str) -> Concentration:
+    """Parse ``10 mg/mL``, ``0.4 mg / 1 mL``, ``40 mg/2 mL`` into an amount per mL."""
+    cleaned = normalize_text(text)
+    if cleaned.count("/") != 1:
+        raise InputError(
+            f"the concentration '{text}' is not an amount per volume; type it like 10 mg/mL"
+        )
+    top, bottom = (part.strip() for part in cleaned.split("/"))
+    drug = parse_quantity(top, what="concentration")
+    if drug.unit.dimension in (Dimension.VOLUME, Dimension.COUNT):
+        raise InputError(f"the concentration '{text}' must be drug per volume, such as 10 mg/mL")
+    volume_text = bottom if re.match(r"^[\d.,]", bottom) else f"1 {bottom}"
+    volume = parse_quantity(volume_text, what="concentration")
+    if volume.unit.dimension is not Dimension.VOLUME:
+        raise InputError(f"the concentration '{text}' must be per mL (or per L)")
+    return Concentration(Quantity(drug.amount / volume.to(Unit.ML).amount, drug.unit))

@@ -1,0 +1,110 @@
+"""``jcalc calc``: one drug's dose to claim lines, as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from jcalc.catalog.store import open_catalog
+from jcalc.core.containers import ContainerType
+from jcalc.core.errors import JcalcError
+from jcalc.core.presentation import calculation_to_dict, calculation_to_text
+from jcalc.service import CalcInput, calculate_from_text
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; use YYYY-MM-DD, such as 2026-03-15"
+        ) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``calc`` subcommand."""
+    parser = subparsers.add_parser(
+        "calc",
+        help="turn a dose into billing units and claim lines",
+        description="Turn an administered dose into HCPCS units and claim lines (JW/JZ, NDC).",
+    )
+    parser.add_argument("code", help="HCPCS code, any case, e.g. J9312")
+    parser.add_argument(
+        "dose", nargs="?", help="dose with its unit: '450 mg', '0.4mg', '7.5 mL', '2 vials'"
+    )
+    parser.add_argument(
+        "--package",
+        action="append",
+        default=[],
+        metavar="AMOUNT",
+        help="labelled content of one opened single-dose container (repeat per container)",
+    )
+    parser.add_argument("--ndc", help="the product used, e.g. 50242-0053-06")
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument("--single-dose", action="store_true", help="single-dose container(s)")
+    kind.add_argument("--multi-dose", action="store_true", help="multi-dose container")
+    parser.add_argument(
+        "--date", type=_iso_date, default=None, help="date of service YYYY-MM-DD (default today)"
+    )
+    parser.add_argument(
+        "--units",
+        type=_positive_int,
+        help="billing units entered by hand (for codes whose descriptor cannot be read)",
+    )
+    parser.add_argument("--concentration", help="drug per mL of the product, e.g. '10 mg/mL'")
+    parser.add_argument("--qualifier", help="NDC unit qualifier to use: UN, ML, GR, F2 or ME")
+    parser.add_argument("--catalog", type=Path, help="catalog file (default: the bundled one)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--pdf", type=Path, help="also write the printed summary to this PDF")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``jcalc calc``; errors become one ``error:`` line and exit code 2."""
+    container = ContainerType.UNKNOWN
+    if args.single_dose:
+        container = ContainerType.SINGLE_DOSE
+    elif args.multi_dose:
+        container = ContainerType.MULTI_DOSE
+    entry = CalcInput(
+        code=args.code,
+        dose=args.dose,
+        date_of_service=args.date or date.today(),
+        packages=tuple(args.package),
+        ndc=args.ndc,
+        container=container,
+        units=args.units,
+        concentration=args.concentration,
+        qualifier=args.qualifier,
+    )
+    try:
+        with open_catalog(args.catalog) as catalog:
+            result = calculate_from_text(catalog, entry)
+            if args.pdf is not None:
+                from jcalc.printing import write_pdf_for_calculation  # Qt only when asked
+
+                write_pdf_for_calculation(catalog, result, args.pdf)
+    except JcalcError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(calculation_to_dict(result), indent=2, ensure_ascii=False))
+    else:
+        print(calculation_to_text(result))
+    return 0

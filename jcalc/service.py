@@ -1,0 +1,137 @@
+"""The catalog-aware front of the engine: turns what a biller typed into a core calculation.
+
+The command line and the window both call :func:`calculate_from_text`, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from jcalc.catalog.store import Catalog
+from jcalc.core.calculate import Calculation, DoseRequest, calculate
+from jcalc.core.containers import ContainerType
+from jcalc.core.drug import DrugCode, NdcProduct, normalize_code
+from jcalc.core.errors import InputError
+from jcalc.core.ndc import AmbiguousNdcError, NdcQualifier, format_ndc, normalize_ndc
+from jcalc.core.quantity import Quantity, parse_concentration, parse_quantity
+
+
+@dataclass(frozen=True)
+class CalcInput:
+    """One drug's entry as typed: text fields are parsed and validated here."""
+
+    code: str
+    dose: str | None
+    date_of_service: date
+    packages: tuple[str, ...] = ()
+    ndc: str | None = None
+    container: ContainerType = ContainerType.UNKNOWN
+    units: int | None = None
+    concentration: str | None = None
+    qualifier: str | None = None
+    charge_per_unit: Decimal | None = None
+    extra_warnings: tuple[str, ...] = field(default=())
+
+
+def lookup_code(catalog: Catalog, text: str) -> DrugCode:
+    """The catalog's record of a code; InputError when malformed or unknown."""
+    code = normalize_code(text)
+    drug = catalog.code(code)
+    if drug is None:
+        raise InputError(f"{code} is not in the catalog ({catalog.info().asp_quarter} files)")
+    return drug
+
+
+def resolve_product(catalog: Catalog, drug: DrugCode, text: str) -> tuple[NdcProduct, list[str]]:
+    """The crosswalk product of ``drug`` for an NDC typed in any common form."""
+    try:
+        ndc = normalize_ndc(text)
+    except AmbiguousNdcError as error:
+        known = [c for c in error.candidates if any(p.hcpcs == drug.hcpcs for p in catalog.ndc(c))]
+        if len(known) != 1:
+            raise
+        ndc = known[0]
+    rows = catalog.ndc(ndc)
+    for row in rows:
+        if row.hcpcs == drug.hcpcs:
+            return row, []
+    if rows:
+        codes = ", ".join(sorted({r.hcpcs for r in rows}))
+        raise InputError(
+            f"NDC {format_ndc(ndc)} is not an NDC of {drug.hcpcs}; the ASP crosswalk maps it to "
+            f"{codes}"
+        )
+    return NdcProduct(ndc=ndc, hcpcs=drug.hcpcs), [
+        f"NDC {format_ndc(ndc)} is not in the ASP crosswalk: its content and package size are "
+        "unknown, so check that it is this drug and enter the NDC quantity by hand"
+    ]
+
+
+def _containers(packages: tuple[str, ...]) -> tuple[Quantity, ...]:
+    return tuple(parse_quantity(p, what="container content") for p in packages)
+
+
+def calculate_from_text(catalog: Catalog, entry: CalcInput) -> Calculation:
+    """Validate the typed entry against the catalog and run the core calculation."""
+    drug = lookup_code(catalog, entry.code)
+    warnings: list[str] = list(entry.extra_warnings)
+    dose = parse_quantity(entry.dose) if entry.dose and entry.dose.strip() else None
+    if dose is None and entry.units is None:
+        raise InputError("the dose is empty: type an amount and a unit, such as 450 mg")
+    product = None
+    if entry.ndc and entry.ndc.strip():
+        product, product_warnings = resolve_product(catalog, drug, entry.ndc)
+        warnings.extend(product_warnings)
+    containers = _containers(entry.packages)
+    container = entry.container
+    if containers and container is ContainerType.MULTI_DOSE:
+        raise InputError(
+            "opened containers (--package) are single-dose containers; "
+            "they cannot go with a multi-dose container"
+        )
+    if containers:
+        container = ContainerType.SINGLE_DOSE
+    qualifier = None
+    if entry.qualifier:
+        try:
+            qualifier = NdcQualifier(entry.qualifier.strip().upper())
+        except ValueError:
+            raise InputError(
+                f"'{entry.qualifier}' is not an NDC unit qualifier; use UN, ML, GR, F2 or ME"
+            ) from None
+    request = DoseRequest(
+        dose=dose,
+        date_of_service=entry.date_of_service,
+        container_type=container,
+        containers=containers,
+        product=product,
+        concentration=parse_concentration(entry.concentration) if entry.concentration else None,
+        units_override=entry.units,
+        qualifier_override=qualifier,
+        charge_per_unit=entry.charge_per_unit,
+    )
+    result = calculate(drug, request)
+    warnings.extend(_quarter_warnings(catalog, entry.date_of_service))
+    if warnings:
+        result = replace(result, warnings=tuple(warnings) + result.warnings)
+    return result
+
+
+def _quarter_warnings(catalog: Catalog, day: date) -> list[str]:
+    info = catalog.info()
+    start, end = info.asp_effective_from, info.asp_effective_to
+    if end is not None and day > end:
+        return [
+            f"the date of service {day.isoformat()} is after the catalog's ASP quarter "
+            f"({info.asp_quarter}, through {end.isoformat()}): codes and prices may have changed "
+            "since; update the catalog"
+        ]
+    if start is not None and day < start:
+        return [
+            f"the date of service {day.isoformat()} is before the catalog's ASP quarter "
+            f"({info.asp_quarter}, from {start.isoformat()}): the ASP estimate uses this quarter's "
+            "prices"
+        ]
+    return []
