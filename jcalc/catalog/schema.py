@@ -3,12 +3,18 @@
 Tables
 ------
 ``meta(key, value)``
-    schema_version, built_at (ISO), hcpcs_release, hcpcs_source, asp_source, asp_quarter
+    schema_version, built_at (ISO, UTC), hcpcs_release, hcpcs_source, asp_source, asp_quarter
     (e.g. ``2026Q1``), asp_effective_from / asp_effective_to (ISO dates), crosswalk_source,
     crosswalk_effective_from / crosswalk_effective_to, mue_source, mue_quarter, alias_count.
+    Source values are file names only, never paths. ``PRAGMA user_version`` repeats the
+    schema version so a reader can refuse a catalog before looking at any table.
 ``codes``
     One row per HCPCS code kept (every J code, plus every code in the ASP file or the crosswalk).
-    Decimals are stored as text so they round-trip exactly; dates as ISO text or NULL.
+    Decimals are stored as text so they round-trip exactly; dates as ISO text or NULL. Numeric
+    (CPT) codes keep no description text (``level2`` = 0). The descriptor columns are read from
+    the long description, or from the ASP dosage for a code the HCPCS file does not list.
+    ``asp_dosage`` is the ASP file's "HCPCS Code Dosage" (the crosswalk's "HCPCS dosage" for a
+    code only in the crosswalk); NULL columns mean "not in that source".
 ``ndcs``
     One row per (NDC, HCPCS) pair of the ASP NDC-HCPCS crosswalk; ``ndc`` is 11 digits.
 ``aliases``
@@ -21,6 +27,30 @@ from __future__ import annotations
 from typing import Final
 
 SCHEMA_VERSION: Final = 1
+
+META_TABLE: Final = "meta"
+CODES_TABLE: Final = "codes"
+NDCS_TABLE: Final = "ndcs"
+ALIASES_TABLE: Final = "aliases"
+REQUIRED_TABLES: Final = (META_TABLE, CODES_TABLE, NDCS_TABLE, ALIASES_TABLE)
+
+META_COLUMNS: Final[dict[str, type]] = {"key": str, "value": str}
+META_KEYS: Final = (
+    "schema_version",
+    "built_at",
+    "hcpcs_release",
+    "hcpcs_source",
+    "asp_source",
+    "asp_quarter",
+    "asp_effective_from",
+    "asp_effective_to",
+    "crosswalk_source",
+    "crosswalk_effective_from",
+    "crosswalk_effective_to",
+    "mue_source",
+    "mue_quarter",
+    "alias_count",
+)
 
 CODES_COLUMNS: Final[dict[str, type]] = {
     "hcpcs": str,
@@ -46,6 +76,11 @@ CODES_COLUMNS: Final[dict[str, type]] = {
     "mue_rationale": str,
     "is_noc": int,
 }
+CODES_PK: Final = "hcpcs"
+CODES_NOT_NULL: Final = frozenset(
+    {"hcpcs", "level2", "name", "long_description", "short_description", "xrefs",
+     "descriptor_text", "descriptor_kind", "descriptor_note", "is_noc"}
+)  # fmt: skip
 
 NDCS_COLUMNS: Final[dict[str, type]] = {
     "ndc": str,
@@ -58,9 +93,33 @@ NDCS_COLUMNS: Final[dict[str, type]] = {
     "bill_units": str,
     "bill_units_pkg": str,
 }
+NDCS_PK: Final = ("ndc", "hcpcs")
+NDCS_NOT_NULL: Final = frozenset({"ndc", "hcpcs", "labeler", "drug_name", "hcpcs_dosage"})
+NDCS_INDEXES: Final = (("hcpcs",), ("ndc",))
 
 ALIASES_COLUMNS: Final[dict[str, type]] = {
     "alias": str,
     "kind": str,  # brand | abbreviation | use
     "hcpcs": str,
+}
+ALIASES_PK: Final = ("alias", "kind", "hcpcs")
+
+# A code is active in the catalog's quarter when it has no termination date or ends on or
+# after the first day of the ASP quarter the catalog was built for.
+ACTIVE_CONDITION: Final = (
+    "(termination_date IS NULL OR termination_date >= "
+    "COALESCE((SELECT value FROM meta WHERE key = 'asp_effective_from'), '9999-12-31'))"
+)
+J_CONDITION: Final = "hcpcs GLOB 'J[0-9][0-9][0-9][0-9]'"
+
+# Named counts shown by ``catalog info`` and the build summary.
+COUNT_QUERIES: Final[dict[str, str]] = {
+    "codes": "SELECT COUNT(*) FROM codes",
+    "j_codes": f"SELECT COUNT(*) FROM codes WHERE {J_CONDITION}",
+    "active_j_codes": f"SELECT COUNT(*) FROM codes WHERE {J_CONDITION} AND {ACTIVE_CONDITION}",
+    "priced_codes": "SELECT COUNT(*) FROM codes WHERE asp_payment_limit IS NOT NULL",
+    "noc_codes": "SELECT COUNT(*) FROM codes WHERE is_noc = 1",
+    "ndcs": "SELECT COUNT(*) FROM ndcs",
+    "mue_rows": "SELECT COUNT(*) FROM codes WHERE mue_value IS NOT NULL",
+    "aliases": "SELECT COUNT(*) FROM aliases",
 }
