@@ -292,7 +292,9 @@ def _check_catalog(connection: sqlite3.Connection, path: Path) -> None:
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
     except sqlite3.DatabaseError as exc:
-        raise CatalogError(f"{path} is not a jcalc catalog: not an SQLite database ({exc})") from exc
+        raise CatalogError(
+            f"{path} is not a jcalc catalog: not an SQLite database ({exc})"
+        ) from exc
     if version > SCHEMA_VERSION:
         raise CatalogError(
             f"{path} was built by a newer jcalc (catalog schema version {version}; this jcalc "
@@ -321,7 +323,11 @@ def _check_catalog(connection: sqlite3.Connection, path: Path) -> None:
 
 
 def open_catalog(path: Path | None = None) -> Catalog:
-    """Open a catalog read-only (the bundled one when ``path`` is None); CatalogError if unusable."""
+    """Open a catalog read-only (the bundled one when ``path`` is None).
+
+    Raises CatalogError for a missing file, a file that is not SQLite, a catalog of another
+    schema version, or one that lacks its tables.
+    """
     path = Path(path) if path is not None else bundled_catalog_path()
     if not path.exists():
         raise CatalogError(f"catalog file not found: {path}")
