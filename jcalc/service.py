@@ -32,6 +32,7 @@ class CalcInput:
     concentration: str | None = None
     qualifier: str | None = None
     charge_per_unit: Decimal | None = None
+    drug_name: str = ""
     extra_warnings: tuple[str, ...] = field(default=())
 
 
@@ -111,6 +112,7 @@ def calculate_from_text(catalog: Catalog, entry: CalcInput) -> Calculation:
         units_override=entry.units,
         qualifier_override=qualifier,
         charge_per_unit=entry.charge_per_unit,
+        drug_name=entry.drug_name,
     )
     result = calculate(drug, request)
     warnings.extend(_quarter_warnings(catalog, entry.date_of_service))

@@ -65,6 +65,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="billing units entered by hand (for codes whose descriptor cannot be read)",
     )
     parser.add_argument("--concentration", help="drug per mL of the product, e.g. '10 mg/mL'")
+    parser.add_argument("--drug-name", default="", help="drug name for the note of a NOC code")
     parser.add_argument("--qualifier", help="NDC unit qualifier to use: UN, ML, GR, F2 or ME")
     parser.add_argument("--catalog", type=Path, help="catalog file (default: the bundled one)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -89,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         units=args.units,
         concentration=args.concentration,
         qualifier=args.qualifier,
+        drug_name=args.drug_name,
     )
     try:
         with open_catalog(args.catalog) as catalog:

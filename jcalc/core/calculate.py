@@ -33,6 +33,7 @@ class DoseRequest:
     units_override: int | None = None  # the biller's own units when the descriptor is unreadable
     qualifier_override: NdcQualifier | None = None
     charge_per_unit: Decimal | None = None
+    drug_name: str = ""  # for the NOC note when neither the NDC nor the code names the drug
 
 
 @dataclass(frozen=True)
@@ -211,14 +212,14 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
     note = None
     if drug.is_noc:
         dose_text = str(request.dose) if request.dose else f"{administered} units"
-        name = product.drug_name if product and product.drug_name else ""
+        name = _noc_drug_name(drug, request)
         note = noc_note(name, dose_text, format_ndc(product.ndc) if product else None)
         missing = [] if product else ["the NDC"]
         if not name:
             missing.insert(0, "the drug name")
         warnings.append(
-            f"{drug.hcpcs} is a not-otherwise-classified code: put the drug name, dose and NDC in "
-            f"item 19 / loop 2400 NTE ('{note}')"
+            f"{drug.hcpcs} is on CMS's list of not-otherwise-classified codes: put the drug name, "
+            f"dose and NDC in item 19 / loop 2400 NTE ('{note}')"
             + (f"; still missing: {' and '.join(missing)}" if missing else "")
         )
     return Calculation(
@@ -233,6 +234,15 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
         noc_note=note,
         concentration=concentration,
     )
+
+
+def _noc_drug_name(drug: DrugCode, request: DoseRequest) -> str:
+    """The drug's name for a NOC note: typed, else the NDC's, else the code's own when specific."""
+    if request.drug_name.strip():
+        return request.drug_name.strip()
+    if request.product is not None and request.product.drug_name.strip():
+        return request.product.drug_name.strip()
+    return drug.name if drug.descriptor.is_numeric else ""
 
 
 def _units_override(units: int, descriptor: Descriptor) -> int:
@@ -300,12 +310,13 @@ def _units_sentences(
     ratio = converted.amount / descriptor.amount.to(converted.unit).amount
     exact = ratio == ratio.to_integral_value()
     shown = ratio_text(ratio)
-    rounding = "" if exact else " → rounded up to a whole unit"
-    if ratio < 1:
-        rounding = " → less than one unit bills as 1 unit"
-    sentences.append(
-        f"{converted} ÷ {descriptor.amount} per unit = {shown}{rounding} = {units} units."
-    )
+    if exact:
+        result = f"{units} units"
+    elif ratio < 1:
+        result = f"{shown}, less than one unit, bills as 1 unit"
+    else:
+        result = f"{shown}, rounded up to {units} units"
+    sentences.append(f"{converted} ÷ {descriptor.amount} per unit = {result}.")
     return sentences
 
 
@@ -393,7 +404,7 @@ def _price_sentences(drug: DrugCode, lines: list[ClaimLine]) -> list[str]:
     units = sum(line.units for line in lines)
     total = sum((line.asp_estimate or Decimal(0) for line in lines), Decimal(0))
     return [
-        f"ASP estimate: {format_money(drug.payment_limit)} per unit "
-        f"(payment limit {format_decimal(drug.payment_limit)}) × {units} units = "
-        f"{format_money(total)}, JW units included."
+        f"ASP estimate: payment limit ${format_decimal(drug.payment_limit)} per unit × "
+        f"{units} units = {format_money(total)} (each line rounded to the cent; JW units "
+        "included)."
     ]

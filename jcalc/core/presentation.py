@@ -58,7 +58,7 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
 
 
 def line_label(line: ClaimLine) -> str:
-    """"administered", "discarded (JW)" or "administration"."""
+    """ "administered", "discarded (JW)" or "administration"."""
     return {
         LineRole.ADMINISTERED: "administered",
         LineRole.DISCARDED: "discarded",
@@ -77,19 +77,21 @@ def calculation_to_text(calc: Calculation) -> str:
         "",
         "Claim lines:",
     ]
+    header = (
+        f"  {'HCPCS':<6} {'MOD':<4} {'UNITS':>9}  {'NDC':<13}  {'NDC QTY':<9}  {'ASP EST.':>11}"
+    )
+    out.append(header)
     for line in calc.lines:
-        mods = f" {line.modifiers_display}" if line.modifiers else ""
-        parts = [f"  {line.hcpcs}{mods:<4}  {line.units:>4} units  ({line_label(line)})"]
-        if line.shaded_line:
-            parts.append(f"  NDC {line.ndc_display}  {line.ndc_quantity_display}")
-            parts.append(f"  shaded 24: {line.shaded_line}")
-        elif line.ndc:
-            parts.append(f"  NDC {line.ndc_display}  quantity unknown")
-        if line.asp_estimate is not None:
-            parts.append(f"  ASP est. {format_money(line.asp_estimate)}")
-        if line.charge is not None:
-            parts.append(f"  charge {format_money(line.charge)}")
-        out.append("".join(parts))
+        units = f"{line.units} unit{'s' if line.units != 1 else ''}"
+        out.append(
+            f"  {line.hcpcs:<6} {line.modifiers_display:<4} {units:>9}  "
+            f"{line.ndc_display or '-':<13}  {line.ndc_quantity_display or '-':<9}  "
+            f"{format_money(line.asp_estimate) if line.asp_estimate is not None else '-':>11}"
+            + (f"  charge {format_money(line.charge)}" if line.charge is not None else "")
+        )
+    shaded = [line.shaded_line for line in calc.lines if line.shaded_line]
+    if shaded:
+        out.append("  CMS-1500 item 24 shaded area: " + " | ".join(shaded))
     if calc.noc_note:
         out += ["", f"Claim note (item 19 / 2400 NTE): {calc.noc_note}"]
     if calc.warnings:

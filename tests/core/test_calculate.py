@@ -171,7 +171,7 @@ def test_noc_code_needs_units_and_a_note() -> None:
     )
     assert result.lines[0].units == 1
     assert result.noc_note is not None
-    assert any("not-otherwise-classified" in w for w in result.warnings)
+    assert any("not-otherwise-classified codes" in w for w in result.warnings)
 
 
 def test_more_than_999_units_repeats_the_line() -> None:
