@@ -51,9 +51,7 @@ def _parse_row(path: Path, line: int, row: dict[str, str | None]) -> Alias:
     if len(alias) > MAX_ALIAS_LENGTH:
         raise _row_error(path, line, f"the alias is longer than {MAX_ALIAS_LENGTH} characters")
     if kind not in ALIAS_KINDS:
-        raise _row_error(
-            path, line, f"kind '{kind}' is not one of {', '.join(ALIAS_KINDS)}"
-        )
+        raise _row_error(path, line, f"kind '{kind}' is not one of {', '.join(ALIAS_KINDS)}")
     if not _CODE_RE.fullmatch(code):
         raise _row_error(
             path, line, f"'{code}' is not a HCPCS Level II code (a letter and four digits)"

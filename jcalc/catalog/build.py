@@ -16,19 +16,21 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import sqlite_utils
 
 from jcalc.catalog.aliases import Alias, load_aliases
 from jcalc.catalog.naming import display_name
 from jcalc.catalog.schema import (
+    ACTIVE_CONDITION,
     ALIASES_COLUMNS,
     ALIASES_PK,
     CODES_COLUMNS,
     CODES_NOT_NULL,
     CODES_PK,
     COUNT_QUERIES,
+    J_CONDITION,
     META_COLUMNS,
     NDCS_COLUMNS,
     NDCS_INDEXES,
@@ -58,10 +60,6 @@ from jcalc.core.drug import LEVEL2_CODE_RE
 Progress = Callable[[str, float], None]
 Row = dict[str, Any]
 
-_NUMERIC_CODE_LENGTH: Final = 5
-# Used only when the HCPCS input carries no NOC list (a CSV export instead of the zip).
-_NOC_WORDS: Final = ("not otherwise classified", "unclassified drug", "unclassified biologic")
-
 
 @dataclass(frozen=True)
 class BuildSummary:
@@ -77,6 +75,7 @@ class BuildSummary:
     parsed: int  # active J codes whose descriptor is readable (kind != unparsed)
     per_amount: int  # active J codes billed per amount or "up to" an amount
     seconds: float  # wall-clock time of the build (a measurement, not a billing figure)
+    warnings: tuple[str, ...] = ()  # rows left out: unreadable crosswalk rows, stray aliases
 
     @property
     def unparsed(self) -> int:
@@ -119,16 +118,6 @@ def _descriptor_columns(descriptor: Descriptor) -> Row:
     }
 
 
-def _noc_codes(hcpcs: HcpcsFile) -> frozenset[str]:
-    if hcpcs.noc_codes:
-        return hcpcs.noc_codes
-    return frozenset(
-        record.code
-        for record in hcpcs.records
-        if any(word in record.long_description.lower() for word in _NOC_WORDS)
-    )
-
-
 def _mue_by_code(mue: MueFile) -> dict[str, MueRecord]:
     """One MUE per code; should a code repeat, the lowest (strictest) value is kept."""
     chosen: dict[str, MueRecord] = {}
@@ -137,9 +126,7 @@ def _mue_by_code(mue: MueFile) -> dict[str, MueRecord]:
     return chosen
 
 
-def code_rows(
-    hcpcs: HcpcsFile, asp: AspFile, crosswalk: CrosswalkFile, mue: MueFile
-) -> list[Row]:
+def code_rows(hcpcs: HcpcsFile, asp: AspFile, crosswalk: CrosswalkFile, mue: MueFile) -> list[Row]:
     """Rows of ``codes``: every J code, plus every code of the ASP file or the crosswalk."""
     hcpcs_by_code: dict[str, HcpcsRecord] = {record.code: record for record in hcpcs.records}
     asp_by_code: dict[str, AspRecord] = {record.code: record for record in asp.records}
@@ -148,7 +135,7 @@ def code_rows(
         if xrecord.hcpcs_dosage.strip():
             crosswalk_dosage.setdefault(xrecord.code, xrecord.hcpcs_dosage.strip())
     mue_by_code = _mue_by_code(mue)
-    noc = _noc_codes(hcpcs)
+    noc = hcpcs.noc_codes
 
     selected = {code for code in hcpcs_by_code if _is_j_code(code)}
     selected |= set(asp_by_code)
@@ -226,6 +213,43 @@ def ndc_rows(crosswalk: CrosswalkFile) -> list[Row]:
 def kept_aliases(aliases: Iterable[Alias], codes: set[str]) -> list[Alias]:
     """The aliases that name a code of the catalog (others would lead nowhere)."""
     return [alias for alias in aliases if alias.hcpcs.strip().upper() in codes]
+
+
+def _warnings(
+    crosswalk: CrosswalkFile, aliases: Sequence[Alias], kept: Sequence[Alias]
+) -> tuple[str, ...]:
+    """What the build left out, one sentence each."""
+    name = Path(crosswalk.source_name).name
+    found = [f"{name}: {row}" for row in crosswalk.skipped_rows]
+    kept_ids = {id(alias) for alias in kept}
+    found.extend(
+        f"alias '{alias.alias}' names {alias.hcpcs}, which is not in the catalog (left out)"
+        for alias in aliases
+        if id(alias) not in kept_ids
+    )
+    return tuple(found)
+
+
+def _coverage_warnings(codes: list[Row], asp: AspFile, mue: MueFile) -> tuple[str, ...]:
+    """Warn when the ASP file or the MUE table covers few active J codes (a cut-short file?)."""
+    start = asp.effective_from.isoformat()
+    active = [
+        row
+        for row in codes
+        if _is_j_code(row["hcpcs"])
+        and (row["termination_date"] is None or row["termination_date"] >= start)
+    ]
+    if not active:
+        return ()
+    found: list[str] = []
+    for source, column in ((asp.source_name, "asp_dosage"), (mue.source_name, "mue_value")):
+        covered = sum(1 for row in active if row[column] is not None)
+        if covered * 2 < len(active):
+            found.append(
+                f"{Path(source).name} covers only {covered} of the {len(active)} active J codes: "
+                "is the file complete?"
+            )
+    return tuple(found)
 
 
 def alias_rows(aliases: Iterable[Alias]) -> list[Row]:
@@ -340,6 +364,7 @@ def write_catalog(
         )
     ndcs = ndc_rows(crosswalk)
     usable_aliases = kept_aliases(aliases, {row["hcpcs"] for row in codes})
+    warnings = _warnings(crosswalk, aliases, usable_aliases) + _coverage_warnings(codes, asp, mue)
     alias_list = alias_rows(usable_aliases)
     meta = meta_rows(
         hcpcs, asp, crosswalk, mue,
@@ -347,7 +372,7 @@ def write_catalog(
         built_at=built_at or datetime.now(UTC),
     )  # fmt: skip
 
-    directory = out.parent if str(out.parent) else Path()
+    directory = out.parent
     if out.is_dir():
         raise IsADirectoryError(21, "is a directory", str(out))
     fd, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
@@ -400,18 +425,20 @@ def write_catalog(
         parsed=parsed,
         per_amount=per_amount,
         seconds=time.perf_counter() - started,
+        warnings=warnings,
     )
 
 
 def _parse_counts(db: sqlite_utils.Database) -> tuple[int, int]:
     """(readable, per-amount or up-to) descriptors among the active J codes."""
-    active = COUNT_QUERIES["active_j_codes"].removeprefix("SELECT COUNT(*) FROM codes WHERE ")
     row = db.execute(
-        "SELECT "
-        f"SUM(descriptor_kind != '{DescriptorKind.UNPARSED.value}'), "
-        f"SUM(descriptor_kind IN ('{DescriptorKind.PER_AMOUNT.value}', "
-        f"'{DescriptorKind.UP_TO.value}')) "
-        f"FROM codes WHERE {active}"
+        "SELECT SUM(descriptor_kind != ?), SUM(descriptor_kind IN (?, ?)) "
+        f"FROM codes WHERE {J_CONDITION} AND {ACTIVE_CONDITION}",
+        [
+            DescriptorKind.UNPARSED.value,
+            DescriptorKind.PER_AMOUNT.value,
+            DescriptorKind.UP_TO.value,
+        ],
     ).fetchone()
     return int(row[0] or 0), int(row[1] or 0)
 
@@ -447,4 +474,3 @@ def build_catalog(
         out=Path(out), aliases=alias_list, progress=report,
     )  # fmt: skip
     return replace(summary, seconds=time.perf_counter() - started)
-

@@ -122,8 +122,10 @@ def descriptor_from_columns(
     except ValueError:
         return Descriptor.unparsed(text, f"unknown descriptor kind '{kind}' in the catalog")
     value = _decimal(amount)
-    if descriptor_kind is DescriptorKind.UNPARSED or value is None or unit not in Unit.__members__:
+    if descriptor_kind is DescriptorKind.UNPARSED or value is None or unit is None:
         return Descriptor.unparsed(text, note)
+    if unit not in Unit.__members__:
+        return Descriptor.unparsed(text, f"unknown unit '{unit}' in the catalog")
     return Descriptor(descriptor_kind, Quantity(value, Unit[unit]), text, note)
 
 
@@ -170,9 +172,10 @@ def _drug_code(row: tuple[object, ...]) -> DrugCode:
 
 
 def _ndc_product(row: tuple[object, ...]) -> NdcProduct:
-    values = {key: value if isinstance(value, str) else None for key, value in zip(
-        NDCS_COLUMNS, row, strict=True
-    )}
+    values = {
+        key: value if isinstance(value, str) else None
+        for key, value in zip(NDCS_COLUMNS, row, strict=True)
+    }
     return NdcProduct(
         ndc=values["ndc"] or "",
         hcpcs=values["hcpcs"] or "",
@@ -193,6 +196,7 @@ class Catalog:
         self._connection = connection
         self._path = path
         self._codes: dict[str, DrugCode | None] = {}
+        self._info: CatalogInfo | None = None
         self._lock = threading.Lock()
 
     @property
@@ -221,9 +225,7 @@ class Catalog:
     def ndcs_for_code(self, hcpcs: str) -> list[NdcProduct]:
         """Crosswalk products billed under a code, by labeler, drug name and NDC."""
         with self._lock:
-            rows = self._connection.execute(
-                _NDCS_FOR_CODE_SQL, (hcpcs.strip().upper(),)
-            ).fetchall()
+            rows = self._connection.execute(_NDCS_FOR_CODE_SQL, (hcpcs.strip().upper(),)).fetchall()
         return [_ndc_product(row) for row in rows]
 
     def ndc(self, ndc11: str) -> list[NdcProduct]:
@@ -250,7 +252,12 @@ class Catalog:
             }
 
     def info(self) -> CatalogInfo:
-        """Provenance and counts of this catalog."""
+        """Provenance and counts of this catalog (read once: the file does not change)."""
+        if self._info is None:
+            self._info = self._read_info()
+        return self._info
+
+    def _read_info(self) -> CatalogInfo:
         meta = self.meta()
         return CatalogInfo(
             path=self._path,

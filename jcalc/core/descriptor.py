@@ -65,7 +65,7 @@ _UNIT_ALTERNATIVES = (
 )
 _AMOUNT_RE = re.compile(
     rf"(?:(?P<prefix>per|up\s+to)\s+)?(?P<num>{_NUM})?\s*(?P<mult>thousand|million)?\s*"
-    rf"(?P<unit>{_UNIT_ALTERNATIVES})(?![\w-])",
+    rf"(?P<unit>{_UNIT_ALTERNATIVES})(?!\w)(?!-[a-z])",
     re.IGNORECASE,
 )
 _PER_FACTOR_IU_RE = re.compile(r"\bper\s+factor\s+[ivx]+\s+i\.?\s?u\b\.?", re.IGNORECASE)
@@ -73,7 +73,7 @@ _VIAL_RE = re.compile(r"\bper\s+(?:single[\s-](?:use|dose)\s+)?vial\b", re.IGNOR
 _DOSE_RE = re.compile(
     r"\bper\s+(?:(?:therapeutic|study|single|treatment)\s+)?"
     r"(?P<item>dose|treatment|implant|instillation|kit|patch|injection|infusion)\b"
-    r"|,\s*(?P<each>each|implant)\s*$|\b(?P<days>days\s+of\s+therapy)\b"
+    r"|,\s*(?P<each>each|implant)\s*$|^\s*1\s+(?:ea|each)\s*$|\b(?P<days>days\s+of\s+therapy)\b"
     r"|\b(?P<device>implant\s+system|intrauterine\s+\w+\s+contraceptive|suppository)\b",
     re.IGNORECASE,
 )
@@ -124,7 +124,27 @@ def _amount_matches(text: str) -> list[re.Match[str]]:
         for m in _AMOUNT_RE.finditer(text)
         if (m.group("num") or m.group("prefix"))
         and not _PACKAGE_CONTEXT_RE.search(text[max(0, m.start() - 30) : m.start()])
+        and not text[: m.start()].rstrip().endswith("=")  # "(500 ml = 1 unit)": 500 ml is it
     ]
+
+
+# Text between two strengths of one combination product: "/", "-", " and ", ", " + a name.
+_COMBINATION_GAP_RE = re.compile(
+    r"^\s*(?:[/-][^,;()]{0,40}?|\band\b[^,;()]{0,40}?,?|,?\s*[a-z ]{0,40}?\band\b[^,;()]{0,40}?,?)"
+    r"\s*(?:up\s+to\s+)?$",
+    re.I,
+)
+
+
+def _combination_chain(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The strengths of a combination ending at the last match ("2.5 mg and ... 0.5 mg")."""
+    chain = [matches[-1]]
+    for previous in reversed(matches[:-1]):
+        gap = text[previous.end() : chain[0].start()]
+        if len(gap) > 60 or not _COMBINATION_GAP_RE.match(gap):
+            break
+        chain.insert(0, previous)
+    return chain
 
 
 def _from_match(match: re.Match[str], text: str) -> Descriptor:
@@ -137,12 +157,6 @@ def _from_match(match: re.Match[str], text: str) -> Descriptor:
     if amount == 0:
         return Descriptor.unparsed(text, "descriptor amount is zero")
     return Descriptor(kind, Quantity(amount, _unit_of(match.group("unit"))), text)
-
-
-def _combination_note(segment: str) -> str:
-    if len(_amount_matches(segment)) > 1:
-        return f"combination product ('{segment.strip()}'): the first strength is the descriptor"
-    return ""
 
 
 def _combination_total(text: str) -> Descriptor | None:
@@ -158,7 +172,8 @@ def _combination_total(text: str) -> Descriptor | None:
         inner = _amount_matches(total.group("total"))
         if inner:
             found = _from_match(inner[0], text)
-            return Descriptor(found.kind, found.amount, found.text, "combination product: total")
+            note = f"combination product: one unit is the total strength {found.describe()}"
+            return Descriptor(found.kind, found.amount, found.text, note)
     return None
 
 
@@ -184,14 +199,14 @@ def parse_descriptor(text: str) -> Descriptor:
             return Descriptor(DescriptorKind.PER_AMOUNT, Quantity(Decimal(1), Unit.UNITS), original)
         matches = _amount_matches(candidate)
         if matches:
-            last = matches[-1]
-            segment_start = candidate.rfind(",", 0, last.start()) + 1
-            segment = candidate[segment_start:]
-            segment_matches = [m for m in matches if m.start() >= segment_start]
-            chosen = segment_matches[0] if segment_matches else last
-            found = _from_match(chosen, original)
-            note = _combination_note(segment)
-            if note and found.is_numeric:
+            chain = _combination_chain(candidate, matches)
+            found = _from_match(chain[0], original)
+            if len(chain) > 1 and found.is_numeric:
+                strengths = candidate[chain[0].start() : chain[-1].end()]
+                note = (
+                    f"combination product ('{strengths}'): one unit is {found.describe()} of the "
+                    "first component; enter the dose of that component"
+                )
                 return Descriptor(found.kind, found.amount, found.text, note)
             return found
         if candidate is outside and not _NOC_RE.search(candidate):

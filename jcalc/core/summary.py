@@ -234,7 +234,6 @@ def summary_from_calculations(
     generated_on: datetime | None = None,
 ) -> ClaimSummary:
     """A summary of finished calculations (in order) for one date of service."""
-    extra = {"generated_on": generated_on} if generated_on is not None else {}
     return ClaimSummary(
         date_of_service=date_of_service,
         entries=tuple(SummaryEntry.from_calculation(calc) for calc in calculations),
@@ -244,7 +243,7 @@ def summary_from_calculations(
         catalog_quarter=catalog_quarter,
         catalog_effective_from=catalog_effective_from,
         catalog_effective_to=catalog_effective_to,
-        **extra,
+        generated_on=generated_on or datetime.now().replace(microsecond=0),
     )
 
 

@@ -81,6 +81,9 @@ class CrosswalkFile:
     effective_from: date
     effective_to: date
     records: list[CrosswalkRecord]
+    # Rows left out because their NDC cannot be read as 11 digits (one sentence each, with the
+    # row number), e.g. the 12-digit "888867413689" CMS published for J7331 in 2026Q1.
+    skipped_rows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,624 @@
+"""Drug search over a catalog: by code, NDC, generic name, brand, labeler and alias, typo-tolerant.
+
+One function, :func:`search`, serves the command line, the window and the benchmark. Any text is a
+valid query: it is cleaned (control characters dropped, at most :data:`MAX_QUERY_CHARS` kept),
+split into at most :data:`MAX_WORDS` folded words, and only ever reaches SQLite as bound
+parameters of equality, range and ``IN`` lookups, so no query text can raise an SQL error.
+
+Ranking (the ``score`` of a result; higher is better, ties go to the shorter description):
+an exact code or NDC first, then code or NDC prefixes, then word matches; within each, codes
+active on the day before codes not yet effective before terminated ones; among word matches,
+more and rarer query words matched first, then the closest match (exact word, then prefix, then a
+typo by edit distance), the field (code, name, brand, alias, description, labeler), the order
+of an alias's codes in the alias file, and how common the code is (named by an alias, sold
+under an NDC).
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from jcalc.catalog.search_index import (
+    CODES_TABLE,
+    FIELD_ALIAS,
+    FIELD_BRAND,
+    FIELD_CODE,
+    FIELD_LABELER,
+    INDEX_TABLES,
+    INDEX_VERSION,
+    INFO_TABLE,
+    PHRASES_TABLE,
+    TERMS_TABLE,
+    TRIGRAMS_TABLE,
+    fold,
+    trigrams,
+    typo_eligible,
+)
+from jcalc.catalog.store import descriptor_from_columns
+from jcalc.core.descriptor import Descriptor, descriptor_label
+from jcalc.core.errors import JcalcError
+
+MAX_QUERY_CHARS: Final = 200
+MAX_WORDS: Final = 8
+MAX_WORD_CHARS: Final = 40
+MAX_TYPO_CANDIDATES: Final = 30
+MAX_NDC_PREFIX_CODES: Final = 200
+COMMON_WORD_CODES: Final = 300
+
+STATUS_ACTIVE: Final = "active"
+STATUS_TERMINATED: Final = "terminated"
+STATUS_NOT_YET: Final = "not yet effective"
+
+_TIER_EXACT: Final = 3  # the query is a code or an NDC
+_TIER_PREFIX: Final = 2  # the query starts a code or an NDC
+_TIER_WORDS: Final = 1
+_STATUS_POINTS: Final = {STATUS_ACTIVE: 2, STATUS_NOT_YET: 1, STATUS_TERMINATED: 0}
+_PENALTY_PREFIX: Final = 1  # a typo at edit distance d costs 1 + d
+
+_CODE_RE: Final = re.compile(r"[A-Z][0-9]{4}|[0-9]{4}[A-Z0-9]", re.ASCII)
+_CODE_PREFIX_RE: Final = re.compile(r"[A-Z][0-9]{0,3}|[0-9]{1,4}", re.ASCII)
+_NDC_TEXT_RE: Final = re.compile(r"(?:N4[ \-]?)?[0-9][0-9 \-]*", re.ASCII | re.IGNORECASE)
+_NDC_SHAPES: Final = {(5, 4, 2): "", (4, 4, 2): "0", (5, 3, 2): "1", (5, 4, 1): "2"}
+_NUMBER_UNIT_RE: Final = re.compile(r"([0-9]+)([a-z]+)", re.ASCII)
+_WORD_RE: Final = re.compile(r"[^\W_]+")
+
+_TERMS_SQL: Final = f"SELECT term, hcpcs, rank, pref, field, label FROM {TERMS_TABLE} ORDER BY term"
+_PHRASES_SQL: Final = f"SELECT phrase, hcpcs, field, label FROM {PHRASES_TABLE} ORDER BY phrase"
+_CODES_SQL: Final = (
+    "SELECT c.hcpcs, c.name, c.short_description, c.effective_date, c.termination_date, "
+    "s.brand, s.popularity, s.sort_len "
+    f"FROM codes AS c JOIN {CODES_TABLE} AS s ON s.hcpcs = c.hcpcs"
+)
+_DESCRIPTOR_SQL: Final = (
+    "SELECT descriptor_kind, descriptor_amount, descriptor_unit, descriptor_text, "
+    "descriptor_note FROM codes WHERE hcpcs = ?"
+)
+_NDC_PREFIX_SQL: Final = (
+    "SELECT hcpcs, MIN(ndc), drug_name FROM ndcs WHERE ndc >= ? AND ndc < ? "
+    f"GROUP BY hcpcs ORDER BY MIN(ndc), hcpcs LIMIT {MAX_NDC_PREFIX_CODES}"
+)
+
+
+class SearchError(JcalcError):
+    """The catalog cannot be searched (no search index, or the file cannot be read)."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One code found by a search, with what matched and how well."""
+
+    hcpcs: str
+    name: str
+    descriptor: str  # short label of the billing unit: "10 mg", "up to 50 mg", "per vial", "?"
+    status: str  # "active", "terminated" or "not yet effective" on the search day
+    matched: str  # "code", "ndc", "name", "brand", "labeler", "alias: Narcan", "similar: …"
+    brand: str
+    ndc: str | None  # 11 digits when an NDC matched
+    score: int  # higher is better; the list is in descending score order
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict of every field."""
+        return {
+            "hcpcs": self.hcpcs,
+            "name": self.name,
+            "descriptor": self.descriptor,
+            "status": self.status,
+            "matched": self.matched,
+            "brand": self.brand,
+            "ndc": self.ndc,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class _CodeInfo:
+    hcpcs: str
+    name: str
+    effective: str
+    terminated: str
+    brand: str
+    popularity: int
+    sort_key: str  # zero-padded description length: shorter first among equal scores
+
+    def status_on(self, day: str) -> str:
+        if self.terminated and day > self.terminated:
+            return STATUS_TERMINATED
+        if self.effective and day < self.effective:
+            return STATUS_NOT_YET
+        return STATUS_ACTIVE
+
+
+# A match of one code, before the day's status is added: (tier, points, secondary tie-break,
+# matched, brand or None, ndc or None, word posting or None: described only when shown).
+_Hit = tuple[int, int, str, str, str | None, str | None, "_Posting | None"]
+# An indexed word in one code: (code, field rank × 10 + alias order, field, label).
+_Entry = tuple[str, int, str, str]
+# The best match of one query word in one code:
+# (penalty × 1000 + field rank × 10 + alias order, field, label, the word a typo matched or "").
+_Posting = tuple[int, str, str, str]
+
+
+def clean_query(text: str) -> str:
+    """The query as searched: control and format characters dropped, blanks collapsed, cut short."""
+    kept = "".join(
+        " " if unicodedata.category(char)[0] in "CZ" else char
+        for char in text[: MAX_QUERY_CHARS * 4]
+    )
+    return " ".join(kept.split())[:MAX_QUERY_CHARS].strip()
+
+
+def query_words(text: str) -> list[str]:
+    """Folded words of a query, at most :data:`MAX_WORDS`; "4mg" becomes "4", "mg"."""
+    found: list[str] = []
+    for word in _WORD_RE.findall(fold(text)):
+        number_unit = _NUMBER_UNIT_RE.fullmatch(word)
+        found.extend(number_unit.groups() if number_unit else (word[:MAX_WORD_CHARS],))
+    return list(dict.fromkeys(found))[:MAX_WORDS]
+
+
+def _upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with ``prefix``."""
+    return prefix + "\U0010ffff"
+
+
+def _pad_ndc(segments: tuple[str, ...]) -> str | None:
+    shape = tuple(len(segment) for segment in segments)
+    if shape not in _NDC_SHAPES:
+        return None
+    padded = list(segments)
+    where = _NDC_SHAPES[shape]
+    if where:
+        padded[int(where)] = "0" + padded[int(where)]
+    return "".join(padded)
+
+
+def ndc_lookups(text: str) -> tuple[list[str], list[str]]:
+    """The 11-digit NDCs a query may be, and the 11-digit prefixes it may start.
+
+    "50242-0053-06", "50242005306", "N450242005306" and the 10-digit hyphenated forms 4-4-2, 5-3-2
+    and 5-4-1 give one NDC; an unhyphenated 10-digit NDC gives its three paddings (the catalog
+    decides) and is also taken as the start of an 11-digit one; fewer digits give a prefix.
+    """
+    compact = text.strip()
+    if not _NDC_TEXT_RE.fullmatch(compact):
+        return [], []
+    if compact[:2].upper() == "N4":
+        compact = compact[2:].lstrip(" -")
+    segments = tuple(part for part in re.split(r"[ \-]+", compact) if part)
+    digits = "".join(segments)
+    if len(digits) < 3 or len(digits) > 11:
+        return [], []
+    exact: list[str] = []
+    prefixes: list[str] = []
+    if len(segments) == 1:
+        if len(digits) == 11:
+            exact.append(digits)
+        elif len(digits) == 10:
+            exact.extend(
+                padded
+                for padded in (
+                    _pad_ndc((digits[:4], digits[4:8], digits[8:])),
+                    _pad_ndc((digits[:5], digits[5:8], digits[8:])),
+                    _pad_ndc((digits[:5], digits[5:9], digits[9:])),
+                )
+                if padded
+            )
+            prefixes.append(digits)
+        else:
+            prefixes.append(digits)
+        return exact, prefixes
+    if len(segments) == 3:
+        padded = _pad_ndc(segments)
+        if padded:
+            exact.append(padded)
+    first = segments[0]
+    if len(first) == 4:
+        first = "0" + first
+    if len(first) == 5 and len(segments) <= 3:
+        rest = segments[1:]
+        if len(rest) == 2 and len(rest[0]) == 3:
+            rest = ("0" + rest[0], rest[1])
+        if all(len(part) <= 4 for part in rest[:1]) and (len(rest) < 2 or len(rest[0]) == 4):
+            prefix = first + "".join(rest)
+            if len(prefix) < 11:
+                prefixes.append(prefix)
+    return exact, prefixes
+
+
+def _osa_distance(first: str, second: str, limit: int) -> int | None:
+    """Edit distance counting adjacent transpositions as one edit; None above ``limit``."""
+    if abs(len(first) - len(second)) > limit:
+        return None
+    previous2: list[int] = []
+    previous = list(range(len(second) + 1))
+    for i, char in enumerate(first, start=1):
+        current = [i] + [0] * len(second)
+        for j, other in enumerate(second, start=1):
+            cost = 0 if char == other else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char == second[j - 2] and first[i - 2] == other:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+        if min(current) > limit:
+            return None
+        previous2, previous = previous, current
+    distance = previous[-1]
+    return distance if distance <= limit else None
+
+
+def max_typo_distance(word: str) -> int:
+    """How many edits a word may be away from an indexed word: 0 below 4 letters, 1 up to 6, 2."""
+    if not typo_eligible(word):
+        return 0
+    return 1 if len(word) <= 6 else 2
+
+
+def _weight(code_count: int) -> int:
+    """How much matching a word counts: rarer words count more."""
+    if code_count <= 10:
+        return 4
+    if code_count <= 50:
+        return 3
+    if code_count <= 200:
+        return 2
+    return 1
+
+
+class SearchEngine:
+    """Search over one catalog connection.
+
+    The first search reads the word index and the per-code rank data into memory (a few MB, tens
+    of milliseconds); later searches only look up words there and, for typos and NDCs, run a few
+    indexed SQL lookups. Safe to call from several threads: calls are serialised on the engine.
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+        self._codes: dict[str, _CodeInfo] = {}
+        self._sorted_codes: list[str] = []
+        self._terms: list[str] = []
+        self._postings: dict[str, list[_Entry]] = {}
+        self._phrases: dict[str, list[tuple[str, str, str]]] = {}
+        self._descriptors: dict[str, str] = {}
+        self._status: dict[str, int] = {}
+        self._status_day = ""
+        self._loaded = False
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The catalog connection searched."""
+        return self._connection
+
+    def search(
+        self, query: str, *, limit: int = 20, today: date | None = None
+    ) -> list[SearchResult]:
+        """Codes matching ``query``, best first, at most ``limit``; [] for an empty query."""
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, not {limit}")
+        text = clean_query(query) if isinstance(query, str) else ""
+        if not text:
+            return []
+        day = (today or date.today()).isoformat()
+        with self._lock:
+            try:
+                self._load()
+                return self._search(text, limit, day)
+            except sqlite3.Error as exc:
+                raise SearchError(f"the catalog could not be searched: {exc}") from exc
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        tables = {
+            str(row[0])
+            for row in self._connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            )
+        }
+        missing = [name for name in INDEX_TABLES if name not in tables]
+        if missing:
+            raise SearchError(
+                f"the catalog has no search index (table(s) {', '.join(missing)} missing): "
+                "rebuild it with 'jcalc catalog build'"
+            )
+        row = self._connection.execute(
+            f"SELECT value FROM {INFO_TABLE} WHERE key = 'index_version'"
+        ).fetchone()
+        if row is None or str(row[0]) != str(INDEX_VERSION):
+            raise SearchError(
+                f"the catalog's search index is version {row[0] if row else '?'}, this jcalc "
+                f"reads version {INDEX_VERSION}: rebuild it with 'jcalc catalog build'"
+            )
+        codes: dict[str, _CodeInfo] = {}
+        for (
+            hcpcs,
+            name,
+            short,
+            effective,
+            terminated,
+            brand,
+            popularity,
+            sort_len,
+        ) in self._connection.execute(_CODES_SQL):
+            code = str(hcpcs)
+            codes[code] = _CodeInfo(
+                hcpcs=code,
+                name=_text(name) or _text(short) or _text(brand),
+                effective=str(effective or "")[:10],
+                terminated=str(terminated or "")[:10],
+                brand=_text(brand),
+                popularity=min(int(popularity or 0), 9),
+                sort_key=f"{int(sort_len or 0):06d}",
+            )
+        postings: dict[str, list[_Entry]] = {}
+        for term, code, rank, pref, field_name, label in self._connection.execute(_TERMS_SQL):
+            if code in codes:
+                entry = (code, int(rank) * 10 + min(int(pref), 9), str(field_name), str(label))
+                postings.setdefault(str(term), []).append(entry)
+        phrases: dict[str, list[tuple[str, str, str]]] = {}
+        for phrase, code, field_name, label in self._connection.execute(_PHRASES_SQL):
+            if code in codes:
+                phrases.setdefault(str(phrase), []).append((str(code), str(field_name), str(label)))
+        self._phrases = phrases
+        self._codes = codes
+        self._sorted_codes = sorted(codes)
+        self._postings = postings
+        self._terms = sorted(postings)
+        self._loaded = True
+
+    def _descriptor(self, code: str) -> str:
+        label = self._descriptors.get(code)
+        if label is None:
+            row = self._connection.execute(_DESCRIPTOR_SQL, (code,)).fetchone()
+            label = descriptor_label(_descriptor(row)) if row else "?"
+            self._descriptors[code] = label
+        return label
+
+    # -- the search ----------------------------------------------------------------------------
+
+    def _search(self, text: str, limit: int, day: str) -> list[SearchResult]:
+        codes = self._codes
+        hits: dict[str, _Hit] = {}
+        compact = text.replace(" ", "").upper()
+        self._match_codes(compact, hits)
+        exact_ndcs, ndc_prefixes = ndc_lookups(text)
+        self._match_ndcs(exact_ndcs, ndc_prefixes, hits)
+        if not _NDC_TEXT_RE.fullmatch(text):
+            self._match_words(query_words(text), hits)
+        status = self._status_points(day)
+        ranked = heapq.nsmallest(
+            limit,
+            (
+                (-(hit[0] * 1_000_000_000 + status[code] * 100_000_000 + hit[1]), hit[2], code)
+                for code, hit in hits.items()
+            ),
+        )
+        results = []
+        for negative_score, _, code in ranked:
+            info = codes[code]
+            _, _, _, matched, brand, ndc, posting = hits[code]
+            if posting is not None:
+                matched, brand = _describe(posting)
+            results.append(
+                SearchResult(
+                    hcpcs=code,
+                    name=info.name,
+                    descriptor=self._descriptor(code),
+                    status=info.status_on(day),
+                    matched=matched,
+                    brand=brand if brand is not None else info.brand,
+                    ndc=ndc,
+                    score=-negative_score,
+                )
+            )
+        return results
+
+    def _status_points(self, day: str) -> dict[str, int]:
+        """Per code: 2 active, 1 not yet effective, 0 terminated on ``day`` (kept for the day)."""
+        if self._status_day != day:
+            self._status = {
+                code: _STATUS_POINTS[info.status_on(day)] for code, info in self._codes.items()
+            }
+            self._status_day = day
+        return self._status
+
+    def _match_codes(self, compact: str, hits: dict[str, _Hit]) -> None:
+        if _CODE_RE.fullmatch(compact) and compact in self._codes:
+            _offer(hits, compact, (_TIER_EXACT, 0, "", "code", None, None, None))
+            return
+        if _CODE_PREFIX_RE.fullmatch(compact):
+            start = bisect.bisect_left(self._sorted_codes, compact)
+            for code in self._sorted_codes[start:]:
+                if not code.startswith(compact):
+                    break
+                _offer(hits, code, (_TIER_PREFIX, 0, "", "code", None, None, None))
+
+    def _match_ndcs(self, exact: list[str], prefixes: list[str], hits: dict[str, _Hit]) -> None:
+        if exact:
+            marks = ", ".join("?" * len(exact))
+            rows = self._connection.execute(
+                f"SELECT hcpcs, ndc, drug_name FROM ndcs WHERE ndc IN ({marks}) "
+                "ORDER BY ndc, hcpcs",
+                exact,
+            ).fetchall()
+            for code, ndc, drug_name in rows:
+                hit = (_TIER_EXACT, 1, str(ndc), "ndc", _text(drug_name), str(ndc), None)
+                _offer(hits, str(code), hit)
+        for prefix in prefixes:
+            rows = self._connection.execute(
+                _NDC_PREFIX_SQL, (prefix, _upper_bound(prefix))
+            ).fetchall()
+            for code, ndc, drug_name in rows:
+                hit = (_TIER_PREFIX, 0, str(ndc), "ndc", _text(drug_name), str(ndc), None)
+                _offer(hits, str(code), hit)
+
+    def _lookup_word(self, word: str, allow_prefix: bool) -> dict[str, _Posting]:
+        """Per code, the best match of one query word: exact or as a prefix, else a typo."""
+        found: dict[str, _Posting] = {}
+        terms = self._terms
+        start = bisect.bisect_left(terms, word)
+        stop = bisect.bisect_left(terms, _upper_bound(word), start) if allow_prefix else start + 1
+        for term in terms[start:stop]:
+            if allow_prefix or term == word:
+                base = 0 if term == word else _PENALTY_PREFIX * 1000
+                _collect(found, self._postings[term], base, "")
+        return found or self._lookup_typos(word)
+
+    def _lookup_typos(self, word: str) -> dict[str, _Posting]:
+        found: dict[str, _Posting] = {}
+        limit = max_typo_distance(word)
+        if limit == 0:
+            return found
+        grams = sorted(trigrams(word))
+        needed = max(1, len(grams) - 3 * limit)
+        marks = ", ".join("?" * len(grams))
+        candidates = self._connection.execute(
+            f"SELECT term, COUNT(*) AS shared FROM {TRIGRAMS_TABLE} "
+            f"WHERE trigram IN ({marks}) AND len BETWEEN ? AND ? "
+            "GROUP BY term HAVING shared >= ? ORDER BY shared DESC, term LIMIT ?",
+            (*grams, len(word) - limit, len(word) + limit, needed, MAX_TYPO_CANDIDATES),
+        ).fetchall()
+        for term, _ in candidates:
+            distance = _osa_distance(word, str(term), limit)
+            entries = self._postings.get(str(term))
+            if distance is not None and entries:
+                _collect(found, entries, (1 + distance) * 1000, str(term))
+        return found
+
+    def _match_words(self, words: list[str], hits: dict[str, _Hit]) -> None:
+        """Score every code matching the query words; more and rarer words matched score higher.
+
+        Words are taken rarest first; a word matching more than :data:`COMMON_WORD_CODES` codes
+        only adds to codes a rarer word found (it cannot lift them to half the best coverage).
+        """
+        last = len(words) - 1
+        lookups = []
+        for index, word in enumerate(words):
+            allow_prefix = len(word) >= 3 or (len(word) == 2 and index == last)
+            found = self._lookup_word(word, allow_prefix)
+            if found:
+                lookups.append((len(found), index, found, word.isdigit()))
+        if not lookups:
+            return
+        lookups.sort(key=lambda item: (item[0], item[1]))
+        phrase_hits = {
+            code: (0, field_name, label, "")
+            for key in dict.fromkeys((" ".join(words), "".join(words)))
+            for code, field_name, label in self._phrases.get(key, ())
+        }
+        # Per code: [coverage, closeness, best field key, weight of its primary word, posting].
+        totals: dict[str, list[Any]] = {}
+        for size, _, found, numeric in lookups:
+            weight = 1 if numeric else _weight(size)
+            if totals and size > COMMON_WORD_CODES:
+                pairs = [(code, found[code]) for code in totals if code in found]
+            else:
+                pairs = list(found.items())
+            for code, posting in pairs:
+                key = posting[0]
+                total = totals.get(code)
+                if total is None:
+                    totals[code] = [weight, key // 1000, key % 1000, weight, posting]
+                    continue
+                total[0] += weight
+                total[1] += key // 1000
+                if key % 1000 < total[2]:
+                    total[2] = key % 1000
+                if weight > total[3]:
+                    total[3], total[4] = weight, posting
+        codes = self._codes
+        best = max(total[0] for total in totals.values())
+        for code, (covered, closeness, field_key, _, posting) in totals.items():
+            if covered * 2 < best:
+                continue
+            info = codes[code]
+            phrase = phrase_hits.get(code)
+            points = (
+                (covered if covered < 99 else 99) * 1_000_000
+                + (100_000 if phrase else 0)
+                + (99 - (closeness if closeness < 99 else 99)) * 1_000
+                + (99 - field_key) * 10
+                + info.popularity
+            )
+            current = hits.get(code)
+            if current is None or (_TIER_WORDS, points) > (current[0], current[1]):
+                hits[code] = (_TIER_WORDS, points, info.sort_key, "", None, None, phrase or posting)
+
+
+def _collect(found: dict[str, _Posting], entries: list[_Entry], base: int, similar: str) -> None:
+    """Merge a word's index entries into the best posting per code."""
+    for code, key, field_name, label in entries:
+        current = found.get(code)
+        if current is None or base + key < current[0]:
+            found[code] = (base + key, field_name, label, similar)
+
+
+def _describe(posting: _Posting) -> tuple[str, str | None]:
+    """What matched, and the brand to show (None: the code's usual one)."""
+    _, field_name, label, similar = posting
+    if similar:
+        matched = f"similar: {similar}"
+    elif field_name == FIELD_ALIAS:
+        matched = f"alias: {label}"
+    elif field_name in (FIELD_CODE, FIELD_BRAND, FIELD_LABELER):
+        matched = field_name
+    else:
+        matched = "name"
+    return matched, (label if field_name == FIELD_BRAND else None)
+
+
+def _text(value: object) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _offer(hits: dict[str, _Hit], code: str, hit: _Hit) -> None:
+    """Keep the better of two matches of a code."""
+    current = hits.get(code)
+    if current is None or (hit[0], hit[1]) > (current[0], current[1]):
+        hits[code] = hit
+
+
+def _descriptor(row: tuple[object, ...]) -> Descriptor:
+    kind, amount, unit, text, note = (value if isinstance(value, str) else None for value in row)
+    return descriptor_from_columns(kind or "", amount, unit, text or "", note or "")
+
+
+_ENGINES: OrderedDict[int, SearchEngine] = OrderedDict()
+_ENGINES_LOCK = threading.Lock()
+_ENGINES_KEPT: Final = 4
+
+
+def engine_for(connection: sqlite3.Connection) -> SearchEngine:
+    """The cached engine of a connection (the few most recently used connections are kept)."""
+    key = id(connection)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None or engine.connection is not connection:
+            engine = SearchEngine(connection)
+            _ENGINES[key] = engine
+            while len(_ENGINES) > _ENGINES_KEPT:
+                _ENGINES.popitem(last=False)
+        _ENGINES.move_to_end(key)
+        return engine
+
+
+def search(
+    conn: sqlite3.Connection, query: str, *, limit: int = 20, today: date | None = None
+) -> list[SearchResult]:
+    """Search a catalog connection; see the module docstring for what matches and the order.
+
+    Raises ValueError for a limit below 1 and SearchError when the catalog has no search index.
+    """
+    return engine_for(conn).search(query, limit=limit, today=today)

@@ -1,0 +1,880 @@
+"""Opening CMS source files: zips, workbooks, text encodings, CSV rows and header rows.
+
+Every reader goes through :func:`open_source`, which accepts the file as CMS publishes it (a zip, an
+``.xlsx`` workbook, a CSV or the HCPCS fixed-width text), picks the right zip member by its content,
+finds the header row by the column names it holds and turns every low-level failure (bad zip, CRC
+error, undecodable bytes, broken CSV quoting) into a :class:`SourceFileError` naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import warnings
+import zipfile
+import zlib
+from calendar import monthrange
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path, PurePosixPath
+from typing import Final, Literal
+
+from jcalc.catalog.sources.errors import SourceFileError
+
+Kind = Literal["hcpcs", "asp", "crosswalk", "mue"]
+KINDS: Final[tuple[Kind, ...]] = ("hcpcs", "asp", "crosswalk", "mue")
+KIND_NAMES: Final[dict[Kind, str]] = {
+    "hcpcs": "the HCPCS Level II file",
+    "asp": "the ASP payment limit file",
+    "crosswalk": "the ASP NDC-HCPCS crosswalk",
+    "mue": "the practitioner MUE table",
+}
+
+HEAD_BYTES: Final = 128 * 1024  # how much of a file is read to sniff what it is
+HEADER_SEARCH_ROWS: Final = 60  # the header row must be among the first rows
+FIXED_RECORD_LENGTH: Final = 320  # HCPCS fixed-width record
+
+LEVEL2_CODE: Final = re.compile(r"[A-Z][0-9]{4}")
+# Level II codes whose text may be stored: not CPT (numeric) and not CDT (D codes, ADA text).
+PUBLIC_CODE: Final = re.compile(r"[A-CE-Z][0-9]{4}")
+ANY_CODE: Final = re.compile(r"[A-Z0-9]{5}")
+
+_ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
+_FIXED_WIDTH_LINE: Final = re.compile(r"[ A-Z0-9]{5}[0-9]{5}[3478]")
+
+
+# ---------------------------------------------------------------- header names
+
+
+def normalize_header(text: str) -> str:
+    """Header cell reduced to lowercase letters and digits: "PKG SIZE" → "pkgsize"."""
+    return _NON_ALNUM.sub("", text.lower())
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a reader needs, known by several spellings of its (normalized) header name."""
+
+    label: str  # the name shown in messages, as CMS spells it today
+    names: frozenset[str]
+    pattern: re.Pattern[str] | None = None
+    required: bool = True
+
+    def matches(self, normalized: str) -> bool:
+        """Whether a normalized header cell names this column."""
+        if normalized in self.names:
+            return True
+        return self.pattern is not None and self.pattern.fullmatch(normalized) is not None
+
+
+def _col(label: str, *names: str, pattern: str | None = None, required: bool = True) -> Column:
+    return Column(label, frozenset(names), re.compile(pattern) if pattern else None, required)
+
+
+_CODE_NAMES: Final = (
+    "hcpcscode",
+    "hcpcs",
+    "hcpc",
+    "hcpcscd",
+    "code",
+    "hcpcscptcode",
+    "cpthcpcscode",
+    "hcpcsorcptcode",
+    "hcpcscpt",
+    "billingcode",
+)
+_YEAR_CODE: Final = r"(?:19|20)[0-9]{2}(?:hcpcs)?code"  # "_2026_CODE" → "2026code"
+_SHORT_NAMES: Final = ("shortdescription", "shortdesc", "description", "shortdescriptor")
+_DOSAGE_NAMES: Final = (
+    "hcpcscodedosage",
+    "hcpcsdosage",
+    "dosage",
+    "codedosage",
+    "hcpcsdose",
+    "dosagedescriptor",
+)
+
+ASP_COLUMNS: Final[dict[str, Column]] = {
+    "code": _col("HCPCS Code", *_CODE_NAMES, pattern=_YEAR_CODE),
+    "short_description": _col("Short Description", *_SHORT_NAMES, required=False),
+    "dosage": _col("HCPCS Code Dosage", *_DOSAGE_NAMES),
+    "payment_limit": _col(
+        "Payment Limit", "paymentlimit", "paymentallowancelimit", "paymentlimitamount"
+    ),
+    "notes": _col("Notes", "notes", "note", "comments", "comment", required=False),
+}
+
+CROSSWALK_COLUMNS: Final[dict[str, Column]] = {
+    "code": _col("_YYYY_CODE", *_CODE_NAMES, pattern=_YEAR_CODE),
+    "short_description": _col("Short Description", *_SHORT_NAMES, required=False),
+    "labeler": _col("LABELER NAME", "labelername", "labeler", "manufacturer", required=False),
+    "ndc": _col("NDC2", "ndc2", "ndc", "ndc11", "ndccode", "ndc11digit", "11digitndc"),
+    "drug_name": _col("Drug Name", "drugname", "productname", "brandname", required=False),
+    "dosage": _col("HCPCS dosage", *_DOSAGE_NAMES),
+    "pkg_size": _col("PKG SIZE", "pkgsize", "packagesize"),
+    "pkg_qty": _col(
+        "PKG QTY", "pkgqty", "packagequantity", "packageqty", "pkgquantity", required=False
+    ),
+    "bill_units": _col(
+        "BILLUNITS",
+        "billunits",
+        "billableunits",
+        "billunit",
+        "billunitsperitem",
+        "billableunitsperitem",
+    ),
+    "bill_units_pkg": _col(
+        "BILLUNITSPKG",
+        "billunitspkg",
+        "billableunitspkg",
+        "billunitsperpkg",
+        "billableunitsperpkg",
+        "billunitsperpackage",
+        "billableunitsperpackage",
+        required=False,
+    ),
+}
+
+MUE_COLUMNS: Final[dict[str, Column]] = {
+    "code": _col("HCPCS/CPT Code", *_CODE_NAMES),
+    "value": _col("Practitioner Services MUE Values", "mue", pattern=r"[a-z]*muevalues?"),
+    "mai": _col("MUE Adjudication Indicator", "mai", pattern=r"[a-z]*adjudicationindicator"),
+    "rationale": _col("MUE Rationale", pattern=r"[a-z]*rationale", required=False),
+}
+
+HCPCS_COLUMNS: Final[dict[str, Column]] = {
+    "code": _col("HCPC", "hcpc", "hcpcs", "hcpcscode", "code"),
+    "recid": _col("RECID", "recid", "recordid", required=False),
+    "long_description": _col("LONG DESCRIPTION", "longdescription", "longdesc"),
+    "short_description": _col("SHORT DESCRIPTION", "shortdescription", "shortdesc", required=False),
+    "xref1": _col("XREF1", "xref1", required=False),
+    "xref2": _col("XREF2", "xref2", required=False),
+    "xref3": _col("XREF3", "xref3", required=False),
+    "xref4": _col("XREF4", "xref4", required=False),
+    "xref5": _col("XREF5", "xref5", required=False),
+    "add_date": _col("ADD DT", "adddt", "adddate", "codeaddeddate", required=False),
+    "effective_date": _col(
+        "ACT EFF DT", "actefft", "acteffdt", "actioneffectivedate", "effdt", required=False
+    ),
+    "termination_date": _col("TERM DT", "termdt", "termdate", "terminationdate"),
+    "action_code": _col("ACTION CD", "actioncd", "actioncode", required=False),
+}
+
+COLUMNS: Final[dict[Kind, dict[str, Column]]] = {
+    "hcpcs": HCPCS_COLUMNS,
+    "asp": ASP_COLUMNS,
+    "crosswalk": CROSSWALK_COLUMNS,
+    "mue": MUE_COLUMNS,
+}
+
+# Columns whose presence together identifies a kind of file (checked in this order).
+_SIGNATURES: Final[tuple[tuple[Kind, tuple[str, ...]], ...]] = (
+    ("crosswalk", ("ndc", "bill_units")),
+    ("mue", ("value", "mai")),
+    ("hcpcs", ("long_description", "short_description", "termination_date")),
+    ("asp", ("payment_limit", "dosage")),
+)
+
+
+def map_columns(cells: Sequence[str], columns: dict[str, Column]) -> dict[str, int]:
+    """Index of each known column in a header row (first matching cell; one column per cell)."""
+    normalized = [normalize_header(cell) for cell in cells]
+    found: dict[str, int] = {}
+    used: set[int] = set()
+    for key, column in columns.items():
+        for index, name in enumerate(normalized):
+            if index not in used and name and column.matches(name):
+                found[key] = index
+                used.add(index)
+                break
+    return found
+
+
+def classify_header(cells: Sequence[str]) -> Kind | None:
+    """The kind of file whose identifying columns this row names, or None."""
+    if sum(1 for cell in cells if cell.strip()) < 2:
+        return None
+    for kind, keys in _SIGNATURES:
+        found = map_columns(cells, COLUMNS[kind])
+        if all(key in found for key in keys) and "code" in found:
+            return kind
+    return None
+
+
+def _partial_score(cells: Sequence[str], kind: Kind, *, need_code: bool) -> int:
+    """Known columns of ``kind`` a row names; without the code column, one less (or 0)."""
+    found = map_columns(cells, COLUMNS[kind])
+    if "code" in found:
+        return len(found)
+    return 0 if need_code else len(found) - 1
+
+
+@dataclass(frozen=True)
+class HeaderGuess:
+    """Where a header row was found, for which kind of file, and whether it is complete."""
+
+    index: int
+    kind: Kind
+    complete: bool
+
+
+def scan_header(rows: Sequence[Sequence[str]], expected: Kind | None) -> HeaderGuess | None:
+    """First row naming a kind's identifying columns; else a likely header of ``expected``.
+
+    Without ``expected``, a row naming the code and two more known columns of some kind counts
+    as its header.
+    """
+    head = rows[:HEADER_SEARCH_ROWS]
+    for index, row in enumerate(head):
+        kind = classify_header(row)
+        if kind is not None:
+            return HeaderGuess(index, kind, True)
+    candidates: tuple[Kind, ...] = (expected,) if expected is not None else KINDS
+    minimum = 2 if expected is not None else 3
+    best: HeaderGuess | None = None
+    best_score = minimum - 1
+    for index, row in enumerate(head):
+        for kind in candidates:
+            score = _partial_score(row, kind, need_code=expected is None)
+            if score > best_score:
+                best, best_score = HeaderGuess(index, kind, False), score
+        if best is not None:
+            break
+    return best
+
+
+def looks_fixed_width(text: str) -> bool:
+    """Whether text starts like the HCPCS fixed-width file (320-character records)."""
+    for line in text[: 20 * 330].splitlines()[:20]:
+        if not line.strip():
+            continue
+        return len(line) >= 293 and _FIXED_WIDTH_LINE.match(line) is not None
+    return False
+
+
+# ---------------------------------------------------------------- files and containers
+
+
+def check_file(path: Path) -> None:
+    """Raise unless ``path`` is an existing, non-empty regular file."""
+    if not path.exists():
+        raise SourceFileError(path, "the file does not exist")
+    if path.is_dir():
+        raise SourceFileError(path, "this is a folder, not a file")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceFileError(path, f"the file cannot be read ({exc.strerror})") from exc
+    if size == 0:
+        raise SourceFileError(path, "the file is empty")
+
+
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The file's bytes (or its first ``limit`` bytes)."""
+    try:
+        if limit is None:
+            return path.read_bytes()
+        with path.open("rb") as handle:
+            return handle.read(limit)
+    except OSError as exc:
+        raise SourceFileError(path, f"the file cannot be read ({exc.strerror})") from exc
+
+
+def is_zip(head: bytes) -> bool:
+    """Whether bytes start like a zip archive (which an .xlsx workbook also is)."""
+    return head.startswith(_ZIP_MAGIC)
+
+
+def is_old_excel(head: bytes) -> bool:
+    """Whether bytes start like a legacy .xls (OLE2) workbook."""
+    return head.startswith(_OLE2_MAGIC)
+
+
+def open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
+    """The zip archive held in ``data`` (the bytes of ``path``)."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+        raise SourceFileError(
+            path, "the zip archive is damaged or incomplete: download it again"
+        ) from exc
+
+
+def is_workbook(archive: zipfile.ZipFile) -> bool:
+    """Whether a zip archive is an .xlsx workbook rather than a folder of files."""
+    return "xl/workbook.xml" in archive.namelist()
+
+
+def zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """Files of a zip archive, without folders and macOS resource-fork clutter."""
+    members: list[zipfile.ZipInfo] = []
+    for info in archive.infolist():
+        name = PurePosixPath(info.filename)
+        if info.is_dir() or "__MACOSX" in name.parts or name.name.startswith("._"):
+            continue
+        members.append(info)
+    return members
+
+
+def read_member(
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int | None = None
+) -> bytes:
+    """Bytes of one zip member (checked against its CRC when read whole)."""
+    try:
+        with archive.open(info) as handle:
+            return handle.read() if limit is None else handle.read(limit)
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        RuntimeError,
+        NotImplementedError,
+        ValueError,
+    ) as exc:
+        raise SourceFileError(
+            path, f"'{info.filename}' inside the zip is damaged ({exc}): download the zip again"
+        ) from exc
+
+
+# ---------------------------------------------------------------- text and rows
+
+
+def decode(path: Path, data: bytes, member: str | None = None) -> str:
+    """Text of a CMS file: UTF-8 (with or without BOM) or UTF-16 when the bytes say so, else
+    Windows-1252."""
+    where = f"'{member}' inside the zip: " if member else ""
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceFileError(
+            path, f"{where}line {line} is not valid text in the encoding its first bytes announce"
+        ) from exc
+    if b"\x00" in data[:HEAD_BYTES]:
+        raise SourceFileError(path, f"{where}this is a binary file, not a CSV or text file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceFileError(
+            path,
+            f"{where}byte 0x{data[exc.start]:02X} on line {line} is neither Windows-1252 nor "
+            "UTF-8 text: the file is damaged or saved in another encoding",
+        ) from exc
+
+
+def decode_head(data: bytes) -> str:
+    """Best-effort text of the first bytes of a file, for sniffing only."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data[: len(data) // 2 * 2].decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3:  # a character cut by the head's end
+            return data[: exc.start].decode("utf-8", errors="replace")
+    return data.decode("cp1252", errors="replace")
+
+
+def csv_rows(path: Path, text: str, member: str | None = None) -> list[list[str]]:
+    """All rows of CSV text; broken quoting (e.g. a file cut inside a quoted field) raises."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows.extend(reader)
+    except csv.Error as exc:
+        where = f"'{member}' inside the zip, " if member else ""
+        number = len(rows) + 1
+        if "end of data" in str(exc):
+            problem = f"{where}row {number} ends inside a quoted field: the file looks cut off"
+        else:
+            problem = f"{where}row {number} is not valid CSV ({exc})"
+        raise SourceFileError(path, problem) from exc
+    return rows
+
+
+def sniff_csv_rows(text: str, complete: bool) -> list[list[str]]:
+    """Rows of the start of a CSV file, leniently (the last line may be cut when not complete)."""
+    lines = text.splitlines(keepends=True)
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]
+    try:
+        return list(csv.reader(lines))
+    except csv.Error:
+        return []
+
+
+def cell_text(value: object) -> str:
+    """A workbook cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def xlsx_sheets(
+    path: Path, data: bytes, member: str | None = None, max_rows: int | None = None
+) -> list[list[list[str]]]:
+    """Rows of every worksheet of an .xlsx workbook (cells as text)."""
+    import openpyxl  # slow to import; only some inputs need it
+
+    sheets: list[list[list[str]]] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                for sheet in book.worksheets:
+                    rows = sheet.iter_rows(max_row=max_rows, values_only=True)
+                    sheets.append([[cell_text(value) for value in row] for row in rows])
+            finally:
+                book.close()
+    except Exception as exc:  # openpyxl raises many unrelated types for a damaged workbook
+        where = f"'{member}' inside the zip" if member else "the file"
+        raise SourceFileError(
+            path, f"{where} is not a readable Excel workbook ({type(exc).__name__}: {exc})"
+        ) from exc
+    return sheets
+
+
+def clean_text(text: str) -> str:
+    """Text with runs of whitespace (no-break spaces and line breaks too) made one space."""
+    return " ".join(text.split())
+
+
+def clean_lines(text: str) -> str:
+    """Like :func:`clean_text`, but keeping line breaks between non-empty lines."""
+    return "\n".join(clean_text(line) for line in text.splitlines() if line.strip())
+
+
+# ---------------------------------------------------------------- the opened source
+
+
+@dataclass(frozen=True)
+class Source:
+    """A CMS file opened for reading: table rows with a located header, or fixed-width text."""
+
+    path: Path  # what the caller gave
+    member: str | None  # the zip member (or worksheet) actually read
+    kind: Kind
+    header: int  # index of the header row in rows; -1 for fixed-width text
+    columns: dict[str, int]  # known column → index in the header row
+    rows: list[list[str]]
+    text: str  # the fixed-width text; "" for tables
+    ended_cleanly: bool  # False when a CSV does not end with a line break
+    archive: bytes | None  # the zip's bytes when path is a zip of files
+
+    @property
+    def name(self) -> str:
+        """Name of the file actually read (the member's for a zip)."""
+        return PurePosixPath(self.member).name if self.member else self.path.name
+
+    def error(
+        self, problem: str, row: int | None = None, *, line: int | None = None
+    ) -> SourceFileError:
+        """An error about this source, at 0-based table ``row`` or 1-based text ``line``."""
+        places = [f"'{self.member}' inside the zip"] if self.member else []
+        if row is not None:
+            places.append(f"row {row + 1}")
+        if line is not None:
+            places.append(f"line {line}")
+        where = ", ".join(places)
+        return SourceFileError(self.path, f"{where}: {problem}" if where else problem)
+
+    def title_text(self) -> str:
+        """The text of the rows above the header (CMS title and notes lines)."""
+        lines = (" ".join(cell for cell in row if cell.strip()) for row in self.rows[: self.header])
+        return "\n".join(line for line in lines if line)
+
+    def data_rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(0-based row index, cells padded to the header width) of each non-blank data row.
+
+        A row missing required cells raises; so does a last row cut short in a CSV that does not
+        end with a line break (a truncated download).
+        """
+        header = self.rows[self.header]
+        width = len(header)
+        required = [
+            index for key, index in self.columns.items() if COLUMNS[self.kind][key].required
+        ]
+        needed = max(required, default=0) + 1
+        last = len(self.rows) - 1
+        for index in range(self.header + 1, len(self.rows)):
+            row = self.rows[index]
+            if not any(cell.strip() for cell in row):
+                continue
+            if index == last and not self.ended_cleanly and len(row) < width:
+                raise self.error(
+                    f"the row has {len(row)} of the header's {width} columns and the file ends "
+                    "without a line break: the file looks truncated",
+                    index,
+                )
+            if len(row) < needed:
+                raise self.error(
+                    f"the row has only {len(row)} columns; the header has {width}", index
+                )
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            yield index, row
+
+
+def _from_text(
+    path: Path, member: str | None, text: str, expected: Kind, archive: bytes | None
+) -> Source:
+    if looks_fixed_width(text):
+        if expected != "hcpcs":
+            where = f"'{member}' inside the zip: " if member else ""
+            raise SourceFileError(
+                path, f"{where}this file is {KIND_NAMES['hcpcs']}, not {KIND_NAMES[expected]}"
+            )
+        ended = text.endswith(("\n", "\r"))
+        return Source(path, member, "hcpcs", -1, {}, [], text, ended, archive)
+    rows = csv_rows(path, text, member)
+    ended = text.endswith(("\n", "\r"))
+    return _with_header(path, member, rows, expected, ended, archive)
+
+
+def _with_header(
+    path: Path,
+    member: str | None,
+    rows: list[list[str]],
+    expected: Kind,
+    ended: bool,
+    archive: bytes | None,
+) -> Source:
+    guess = scan_header(rows, expected)
+    where = f"'{member}' inside the zip: " if member else ""
+    if guess is None:
+        wanted = ", ".join(
+            f"'{column.label}'" for column in COLUMNS[expected].values() if column.required
+        )
+        raise SourceFileError(
+            path,
+            f"{where}no header row with the columns of {KIND_NAMES[expected]} ({wanted}) in its "
+            f"first {HEADER_SEARCH_ROWS} rows: is this the right file?",
+        )
+    if guess.kind != expected:
+        raise SourceFileError(
+            path, f"{where}this file is {KIND_NAMES[guess.kind]}, not {KIND_NAMES[expected]}"
+        )
+    header = rows[guess.index]
+    columns = map_columns(header, COLUMNS[expected])
+    missing = [
+        column.label
+        for key, column in COLUMNS[expected].items()
+        if column.required and key not in columns
+    ]
+    if missing:
+        names = " and ".join(f"'{label}'" for label in missing)
+        plural = "columns" if len(missing) > 1 else "column"
+        raise SourceFileError(
+            path,
+            f"{where}the header (row {guess.index + 1}) has no {names} {plural} "
+            f"of {KIND_NAMES[expected]}",
+        )
+    return Source(path, member, expected, guess.index, columns, rows, "", ended, archive)
+
+
+def _from_workbook(
+    path: Path, member: str | None, data: bytes, expected: Kind, archive: bytes | None
+) -> Source:
+    sheets = xlsx_sheets(path, data, member)
+    errors: list[SourceFileError] = []
+    for rows in sheets:
+        try:
+            return _with_header(path, member, rows, expected, True, archive)
+        except SourceFileError as exc:
+            errors.append(exc)
+    if errors:  # prefer the message about a sheet that had a header row
+        errors.sort(key=lambda error: "no header row" in error.problem)
+        raise errors[0]
+    raise SourceFileError(path, "the workbook has no worksheets")
+
+
+def sniff_bytes(head: bytes, complete: bool) -> HeaderGuess | None:
+    """What a CSV or text file is, from its first bytes (None when unknown)."""
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    binary = b"\x00" in head[:4096] and not utf16
+    if not head or is_zip(head) or is_old_excel(head) or binary:
+        return None
+    text = decode_head(head)
+    if looks_fixed_width(text):
+        return HeaderGuess(-1, "hcpcs", True)
+    return scan_header(sniff_csv_rows(text, complete), None)
+
+
+def sniff_workbook(path: Path, data: bytes, member: str | None) -> HeaderGuess | None:
+    """What an .xlsx workbook holds, from the first rows of its sheets."""
+    for rows in xlsx_sheets(path, data, member, max_rows=HEADER_SEARCH_ROWS):
+        guess = scan_header(rows, None)
+        if guess is not None:
+            return guess
+    return None
+
+
+_TEXT_SUFFIXES: Final = (".csv", ".txt")
+_BOOK_SUFFIXES: Final = (".xlsx", ".xlsm")
+
+
+def table_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """Members that may hold a CMS table: text files first, then workbooks.
+
+    The HCPCS zip's "NOC codes" list is left out: its header looks like the HCPCS file's.
+    """
+    members = [
+        info
+        for info in zip_members(archive)
+        if not normalize_header(PurePosixPath(info.filename).name).startswith("noc")
+    ]
+    texts = [m for m in members if m.filename.lower().endswith(_TEXT_SUFFIXES)]
+    books = [m for m in members if m.filename.lower().endswith(_BOOK_SUFFIXES)]
+    return texts + books
+
+
+def sniff_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> HeaderGuess | None:
+    """What one zip member is (cheaply for text: only its first bytes are read)."""
+    if info.filename.lower().endswith(_BOOK_SUFFIXES):
+        return sniff_workbook(path, read_member(path, archive, info), info.filename)
+    head = read_member(path, archive, info, HEAD_BYTES)
+    return sniff_bytes(head, info.file_size <= HEAD_BYTES)
+
+
+def _from_zip(path: Path, data: bytes, archive: zipfile.ZipFile, expected: Kind) -> Source:
+    members = table_members(archive)
+    others: list[Kind] = []
+    partial: zipfile.ZipInfo | None = None
+    chosen: zipfile.ZipInfo | None = None
+    for info in members:
+        guess = sniff_member(path, archive, info)
+        if guess is None:
+            continue
+        if guess.kind == expected and guess.complete:
+            chosen = info
+            break
+        if guess.kind == expected and partial is None:
+            partial = info
+        elif guess.kind != expected and guess.complete:
+            others.append(guess.kind)
+    chosen = chosen or partial
+    if chosen is None:
+        if others:
+            raise SourceFileError(
+                path, f"this zip holds {KIND_NAMES[others[0]]}, not {KIND_NAMES[expected]}"
+            )
+        listed = ", ".join(f"'{m.filename}'" for m in zip_members(archive)[:8]) or "nothing"
+        raise SourceFileError(
+            path, f"the zip holds no file of {KIND_NAMES[expected]} (it holds {listed})"
+        )
+    content = read_member(path, archive, chosen)
+    if chosen.filename.lower().endswith(_BOOK_SUFFIXES):
+        return _from_workbook(path, chosen.filename, content, expected, data)
+    text = decode(path, content, chosen.filename)
+    return _from_text(path, chosen.filename, text, expected, data)
+
+
+def open_source(path: Path, expected: Kind) -> Source:
+    """Open ``path`` (file, workbook or zip) as a file of kind ``expected``.
+
+    Raises :class:`SourceFileError` when the file is missing, empty, damaged, of another kind,
+    or lacks a required column.
+    """
+    path = Path(path)
+    check_file(path)
+    data = read_bytes(path)
+    if is_zip(data):
+        archive = open_zip(path, data)
+        with archive:
+            if is_workbook(archive):
+                return _from_workbook(path, None, data, expected, None)
+            return _from_zip(path, data, archive, expected)
+    if is_old_excel(data):
+        raise SourceFileError(
+            path, "this is an old-style Excel .xls workbook: save it as .xlsx or CSV first"
+        )
+    return _from_text(path, None, decode(path, data), expected, None)
+
+
+def effective_dates(source: Source) -> tuple[date, date]:
+    """The effective period from the title lines, else from a quarter in the file name."""
+    found = effective_range(source.title_text())
+    if found is not None:
+        return found
+    for name in (source.name, source.path.name):
+        quarter = quarter_of(name)
+        if quarter is not None:
+            return quarter_dates(*quarter)
+    raise source.error(
+        "there is no 'Effective <date> through <date>' line above the header and the file name "
+        "names no quarter, so the dates the file applies to are unknown"
+    )
+
+
+def row_code(source: Source, row: list[str], index: int) -> str | None:
+    """The HCPCS code of a data row; None for a note row (text in the first column only)."""
+    code = row[source.columns["code"]].strip().upper()
+    if ANY_CODE.fullmatch(code):
+        return code
+    others = [
+        row[column]
+        for key, column in source.columns.items()
+        if key != "code" and row[column].strip()
+    ]
+    if not others:
+        return None
+    raise source.error(f"'{code}' is not a HCPCS code", index)
+
+
+# ---------------------------------------------------------------- values
+
+
+_NONE_WORDS: Final = frozenset({"", "N/A", "NA", "N.A.", "-", "--", "—"})
+_PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_GROUPED_NUMBER: Final = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """Decimal of a number cell ("1,000.50", "$3", "137.828"); None for blank or "N/A".
+
+    Raises ValueError for anything else.
+    """
+    cleaned = text.strip().replace("$", "").replace(" ", "")
+    if cleaned.upper() in _NONE_WORDS:
+        return None
+    if _GROUPED_NUMBER.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif not _PLAIN_NUMBER.fullmatch(cleaned):
+        raise ValueError(text)
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation as exc:  # unreachable after the pattern check; kept as a guard
+        raise ValueError(text) from exc
+
+
+def parse_yyyymmdd(text: str) -> date | None:
+    """Date of a YYYYMMDD cell (also YYYY-MM-DD); None when blank. Raises ValueError."""
+    cleaned = text.strip().replace("-", "")
+    if not cleaned or set(cleaned) == {"0"}:
+        return None
+    if len(cleaned) != 8 or not cleaned.isdigit():
+        raise ValueError(text)
+    return date(int(cleaned[:4]), int(cleaned[4:6]), int(cleaned[6:]))
+
+
+MONTHS: Final[dict[str, int]] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+_WORD_DATE: Final = r"([A-Za-z]{3,9})\.?\s+([0-9]{1,2}),?\s+((?:19|20)[0-9]{2})"
+_NUMERIC_DATE: Final = r"([0-9]{1,2})[/-]([0-9]{1,2})[/-]((?:19|20)[0-9]{2})"
+_EFFECTIVE_RANGE: Final = re.compile(
+    rf"effective\s+(?:from\s+)?(?:{_WORD_DATE}|{_NUMERIC_DATE})\s*"
+    rf"(?:through|thru|to|until|-|–|—)\s*(?:{_WORD_DATE}|{_NUMERIC_DATE})",
+    re.IGNORECASE,
+)
+
+
+def _date_from_groups(groups: Sequence[str | None]) -> date | None:
+    month_name, day, year, num_month, num_day, num_year = groups
+    try:
+        if month_name is not None and day is not None and year is not None:
+            month = MONTHS.get(month_name.lower())
+            return None if month is None else date(int(year), month, int(day))
+        if num_month is not None and num_day is not None and num_year is not None:
+            return date(int(num_year), int(num_month), int(num_day))
+    except ValueError:
+        return None
+    return None
+
+
+def effective_range(text: str) -> tuple[date, date] | None:
+    """Dates of "Effective January 1, 2026 through March 31, 2026" (or 01/01/2026 - 03/31/2026)."""
+    match = _EFFECTIVE_RANGE.search(text)
+    if match is None:
+        return None
+    start = _date_from_groups(match.groups()[:6])
+    end = _date_from_groups(match.groups()[6:])
+    if start is None or end is None or end < start:
+        return None
+    return start, end
+
+
+_QUARTER_PATTERNS: Final = (
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[\s_-]*q([1-4])(?![0-9])", re.IGNORECASE),
+    re.compile(r"(?<![a-z])q([1-4])[\s_-]*((?:19|20)[0-9]{2})(?![0-9])", re.IGNORECASE),
+)
+_QUARTER_DATE: Final = re.compile(
+    r"(?<![0-9])([0-9]{1,2})[-/_.]([0-9]{1,2})[-/_.]((?:19|20)[0-9]{2})(?![0-9])"
+)
+_MONTH_YEAR: Final = re.compile(
+    r"(?<![a-z])([a-z]{3,9})\.?[\s_-]*(?:[0-9]{1,2},?[\s_-]*)?((?:19|20)[0-9]{2})(?![0-9])",
+    re.IGNORECASE,
+)
+
+
+def quarter_of(text: str) -> tuple[int, int] | None:
+    """(year, quarter) named in a file name or title line.
+
+    Understands "2026q2", "2026-Q2", "Q2 2026", "Eff_04-01-2026" and "April 1, 2026".
+    """
+    for number, pattern in enumerate(_QUARTER_PATTERNS):
+        match = pattern.search(text)
+        if match:
+            year, quarter = (match[1], match[2]) if number == 0 else (match[2], match[1])
+            return int(year), int(quarter)
+    for match in _QUARTER_DATE.finditer(text):
+        month = int(match[1])
+        if 1 <= month <= 12:
+            return int(match[3]), (month - 1) // 3 + 1
+    for match in _MONTH_YEAR.finditer(text):
+        named = MONTHS.get(match[1].lower())
+        if named is not None:
+            return int(match[2]), (named - 1) // 3 + 1
+    return None
+
+
+def quarter_dates(year: int, quarter: int) -> tuple[date, date]:
+    """First and last day of a calendar quarter."""
+    last_month = quarter * 3
+    return date(year, last_month - 2, 1), date(year, last_month, monthrange(year, last_month)[1])
