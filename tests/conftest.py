@@ -25,7 +25,7 @@ def _fresh_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
 
-class _NetworkBlocked(RuntimeError):
+class _NetworkBlockedError(RuntimeError):
     pass
 
 
@@ -36,7 +36,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     def guarded_connect(self: socket.socket, address: object) -> object:
         if self.family in (socket.AF_INET, socket.AF_INET6):
-            raise _NetworkBlocked(f"test tried to open a network connection to {address!r}")
+            raise _NetworkBlockedError(f"test tried to open a network connection to {address!r}")
         return real_connect(self, address)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)

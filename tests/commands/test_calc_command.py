@@ -46,15 +46,30 @@ def test_domain_unit_examples(capsys, code: str, dose: str, units: int) -> None:
 
 def test_json_contract_fields(capsys) -> None:
     result = calc_json(capsys, "J9312", "450 mg", "--ndc", "50242-0053-06", "--single-dose")
-    assert result["descriptor"] == {"text": "10 mg", "kind": "per-amount", "amount": "10",
-                                    "unit": "mg"}
+    assert result["descriptor"] == {
+        "text": "10 mg",
+        "kind": "per-amount",
+        "amount": "10",
+        "unit": "mg",
+    }
     assert result["dose"] == {"amount": "450", "unit": "mg"}
     admin, jw = result["lines"]
-    assert admin == admin | {"hcpcs": "J9312", "modifiers": [], "units": 45,
-                             "ndc": "50242005306", "ndc_qualifier": "ML", "ndc_quantity": "45",
-                             "shaded_line": "N450242005306   ML45"}
-    assert jw == jw | {"hcpcs": "J9312", "modifiers": ["JW"], "units": 5, "ndc_quantity": "5",
-                       "shaded_line": "N450242005306   ML5"}
+    assert admin == admin | {
+        "hcpcs": "J9312",
+        "modifiers": [],
+        "units": 45,
+        "ndc": "50242005306",
+        "ndc_qualifier": "ML",
+        "ndc_quantity": "45",
+        "shaded_line": "N450242005306   ML45",
+    }
+    assert jw == jw | {
+        "hcpcs": "J9312",
+        "modifiers": ["JW"],
+        "units": 5,
+        "ndc_quantity": "5",
+        "shaded_line": "N450242005306   ML5",
+    }
     for line in (admin, jw):
         assert isinstance(line["units"], int)
         assert line["asp_estimate"] is not None and line["asp_estimate"].count(".") == 1
@@ -78,9 +93,9 @@ def test_70_mg_from_100_mg_vial_under_100_mg_code_is_1_unit_jz(capsys) -> None:
 
 def test_full_500_mg_vial_gives_ml50(capsys) -> None:
     result = calc_json(capsys, "J9312", "500 mg", "--ndc", "50242005306", "--single-dose")
-    assert [(line["units"], line["modifiers"], line["shaded_line"]) for line in result["lines"]] == [
-        (50, ["JZ"], "N450242005306   ML50")
-    ]
+    assert [
+        (line["units"], line["modifiers"], line["shaded_line"]) for line in result["lines"]
+    ] == [(50, ["JZ"], "N450242005306   ML50")]
 
 
 def test_dose_in_ml_uses_the_ndc_concentration(capsys) -> None:
@@ -147,7 +162,8 @@ def test_terminated_code_names_dates(capsys) -> None:
 def test_bad_date_is_a_usage_error_without_traceback() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "jcalc", "calc", "J9312", "450 mg", "--date", "2026-02-30"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 2
     assert "Traceback" not in run.stderr and "not a date" in run.stderr

@@ -55,7 +55,11 @@ def test_rituximab_from_500_mg_vial_bills_jw_for_the_rest() -> None:
     )
     administered, discarded = result.lines
     assert (administered.units, administered.modifiers) == (45, ())
-    assert (discarded.units, discarded.modifiers, discarded.role) == (5, ("JW",), LineRole.DISCARDED)
+    assert (discarded.units, discarded.modifiers, discarded.role) == (
+        5,
+        ("JW",),
+        LineRole.DISCARDED,
+    )
     assert administered.shaded_line == "N450242005306   ML45"
     assert discarded.shaded_line == "N450242005306   ML5"
     assert administered.asp_estimate == Decimal("4280.54")
@@ -66,8 +70,12 @@ def test_rituximab_from_500_mg_vial_bills_jw_for_the_rest() -> None:
 def test_nothing_discarded_gives_jz_and_no_jw_line() -> None:
     code = drug("J9999", "Injection, example, 100 mg")
     result = calculate(
-        code, request("70 mg", containers=(Quantity(Decimal(100), Unit.MG),),
-                      container_type=ContainerType.SINGLE_DOSE)
+        code,
+        request(
+            "70 mg",
+            containers=(Quantity(Decimal(100), Unit.MG),),
+            container_type=ContainerType.SINGLE_DOSE,
+        ),
     )
     assert [(line.units, line.modifiers) for line in result.lines] == [(1, ("JZ",))]
 
@@ -112,9 +120,7 @@ def test_volume_without_concentration_is_an_error() -> None:
 
 
 def test_concentration_typed_by_the_biller_is_used() -> None:
-    result = calculate(
-        RITUXIMAB, request("4.5 mL", concentration=parse_concentration("100 mg/mL"))
-    )
+    result = calculate(RITUXIMAB, request("4.5 mL", concentration=parse_concentration("100 mg/mL")))
     assert result.administered_units == 45
 
 
@@ -125,8 +131,14 @@ def test_units_for_a_mass_code_is_an_error() -> None:
 
 def test_containers_smaller_than_the_dose_are_an_error() -> None:
     with pytest.raises(InputError, match="less than the dose"):
-        calculate(RITUXIMAB, request("450 mg", containers=(Quantity(Decimal(400), Unit.MG),),
-                                     container_type=ContainerType.SINGLE_DOSE))
+        calculate(
+            RITUXIMAB,
+            request(
+                "450 mg",
+                containers=(Quantity(Decimal(400), Unit.MG),),
+                container_type=ContainerType.SINGLE_DOSE,
+            ),
+        )
 
 
 def test_ndc_of_another_code_is_an_error() -> None:
@@ -135,8 +147,9 @@ def test_ndc_of_another_code_is_an_error() -> None:
 
 
 def test_terminated_code_names_its_dates_and_replacement() -> None:
-    old = drug("J9310", "Injection, rituximab, 100 mg", terminated=date(2018, 12, 31),
-               xrefs=("J9312",))
+    old = drug(
+        "J9310", "Injection, rituximab, 100 mg", terminated=date(2018, 12, 31), xrefs=("J9312",)
+    )
     with pytest.raises(CodeNotValidError, match=r"terminated on 2018-12-31.*J9312"):
         calculate(old, request("450 mg"))
 
@@ -167,7 +180,8 @@ def test_noc_code_needs_units_and_a_note() -> None:
     with pytest.raises(InputError, match="cannot be read"):
         calculate(UNCLASSIFIED, request("10 mg"))
     result = calculate(
-        UNCLASSIFIED, DoseRequest(dose=parse_quantity("10 mg"), date_of_service=DOS, units_override=1)
+        UNCLASSIFIED,
+        DoseRequest(dose=parse_quantity("10 mg"), date_of_service=DOS, units_override=1),
     )
     assert result.lines[0].units == 1
     assert result.noc_note is not None

@@ -39,8 +39,9 @@ def test_units_are_the_same_in_any_mass_unit(dose: Decimal, size: Decimal) -> No
 @given(
     dose=amounts,
     size=descriptor_amounts,
-    containers=st.lists(st.decimals(min_value=Decimal(1), max_value=Decimal(2000), places=1),
-                        min_size=1, max_size=6),
+    containers=st.lists(
+        st.decimals(min_value=Decimal(1), max_value=Decimal(2000), places=1), min_size=1, max_size=6
+    ),
 )
 def test_billed_units_never_exceed_containers_but_for_rounding(
     dose: Decimal, size: Decimal, containers: list[Decimal]
@@ -60,8 +61,9 @@ def test_billed_units_never_exceed_containers_but_for_rounding(
 
 @given(
     dose=st.decimals(min_value=Decimal(1), max_value=Decimal(3000), places=0),
-    sizes=st.lists(st.sampled_from([Decimal(n) for n in (10, 50, 100, 400, 500)]),
-                   min_size=1, max_size=4),
+    sizes=st.lists(
+        st.sampled_from([Decimal(n) for n in (10, 50, 100, 400, 500)]), min_size=1, max_size=4
+    ),
 )
 def test_chosen_containers_cover_the_dose_with_least_waste(
     dose: Decimal, sizes: list[Decimal]
