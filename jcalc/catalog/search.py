@@ -8,10 +8,13 @@ parameters of equality, range and ``IN`` lookups, so no query text can raise an 
 Ranking (the ``score`` of a result; higher is better, ties go to the shorter description):
 an exact code or NDC first, then code or NDC prefixes, then word matches; within each, codes
 active on the day before codes not yet effective before terminated ones; among word matches,
-more and rarer query words matched first, then the closest match (exact word, then prefix, then a
-typo by edit distance), the field (code, name, brand, alias, description, labeler), the order
-of an alias's codes in the alias file, and how common the code is (named by an alias, sold
-under an NDC).
+more and rarer query words matched first, then a query that is a whole brand or alias, then the
+closest match (exact word, then prefix, then a typo by edit distance), the field (code, name,
+brand, alias, description, labeler), the order of an alias's codes in the alias file, and how
+common the code is (named by an alias, sold under many NDCs).
+
+The first search on a connection reads the word index into memory (see :class:`SearchEngine`);
+:func:`search` keeps one engine for each of the last few connections it was given.
 """
 
 from __future__ import annotations
@@ -287,8 +290,9 @@ class SearchEngine:
         self._codes: dict[str, _CodeInfo] = {}
         self._sorted_codes: list[str] = []
         self._terms: list[str] = []
-        self._postings: dict[str, list[_Entry]] = {}
-        self._phrases: dict[str, list[tuple[str, str, str]]] = {}
+        # Tuples, not lists, so that the garbage collector stops scanning them once loaded.
+        self._postings: dict[str, tuple[_Entry, ...]] = {}
+        self._phrases: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._descriptors: dict[str, str] = {}
         self._status: dict[str, int] = {}
         self._status_day = ""
@@ -371,10 +375,10 @@ class SearchEngine:
         for phrase, code, field_name, label in self._connection.execute(_PHRASES_SQL):
             if code in codes:
                 phrases.setdefault(str(phrase), []).append((str(code), str(field_name), str(label)))
-        self._phrases = phrases
+        self._phrases = {key: tuple(value) for key, value in phrases.items()}
         self._codes = codes
         self._sorted_codes = sorted(codes)
-        self._postings = postings
+        self._postings = {key: tuple(value) for key, value in postings.items()}
         self._terms = sorted(postings)
         self._loaded = True
 
@@ -482,7 +486,7 @@ class SearchEngine:
         if limit == 0:
             return found
         grams = sorted(trigrams(word))
-        needed = max(1, len(grams) - 3 * limit)
+        needed = max(1, len(grams) - 4 * limit)  # one edit changes at most 4 trigrams
         marks = ", ".join("?" * len(grams))
         candidates = self._connection.execute(
             f"SELECT term, COUNT(*) AS shared FROM {TRIGRAMS_TABLE} "
@@ -557,7 +561,9 @@ class SearchEngine:
                 hits[code] = (_TIER_WORDS, points, info.sort_key, "", None, None, phrase or posting)
 
 
-def _collect(found: dict[str, _Posting], entries: list[_Entry], base: int, similar: str) -> None:
+def _collect(
+    found: dict[str, _Posting], entries: tuple[_Entry, ...], base: int, similar: str
+) -> None:
     """Merge a word's index entries into the best posting per code."""
     for code, key, field_name, label in entries:
         current = found.get(code)

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
-from jcalc.core.quantity import Quantity, Unit, format_decimal, normalize_text, parse_amount
+from jcalc.core.quantity import (
+    Quantity,
+    Unit,
+    format_decimal,
+    normalize_text,
+    parse_amount,
+    unit_from_word,
+)
 
 
 class DescriptorKind(Enum):
@@ -84,38 +91,15 @@ _NOC_RE = re.compile(
     r"not\s+otherwise\s+(?:classified|specified)|unclassified|\bnoc\b|\bnos\b", re.I
 )
 _PAREN_RE = re.compile(r"\([^()]*\)")
-_UNIT_OF = {
-    "mcg": Unit.MCG,
-    "microgram": Unit.MCG,
-    "micrograms": Unit.MCG,
-    "mg": Unit.MG,
-    "mgs": Unit.MG,
-    "milligram": Unit.MG,
-    "milligrams": Unit.MG,
-    "g": Unit.G,
-    "gm": Unit.G,
-    "gms": Unit.G,
-    "gram": Unit.G,
-    "grams": Unit.G,
-    "ml": Unit.ML,
-    "cc": Unit.ML,
-    "milliliter": Unit.ML,
-    "milliliters": Unit.ML,
-    "meq": Unit.MEQ,
-    "milliequivalent": Unit.MEQ,
-    "milliequivalents": Unit.MEQ,
-    "mmol": Unit.MMOL,
-    "millimole": Unit.MMOL,
-    "millimoles": Unit.MMOL,
-}
 _MULT = {"thousand": Decimal(1000), "million": Decimal(1_000_000)}
 
 
 def _unit_of(word: str) -> Unit:
-    key = re.sub(r"[\s.]", "", word.lower())
-    if key in _UNIT_OF:
-        return _UNIT_OF[key]
-    return Unit.UNITS  # units, usp units, international units, iu, i.u.
+    """The unit of a descriptor word; every spelling the pattern admits is known."""
+    unit = unit_from_word(word)
+    if unit is None:  # pragma: no cover - _UNIT_ALTERNATIVES only admits known spellings
+        raise ValueError(f"unknown descriptor unit {word!r}")
+    return unit
 
 
 def _amount_matches(text: str) -> list[re.Match[str]]:

@@ -84,6 +84,7 @@ _UNIT_WORDS: dict[str, Unit] = {
     "units": Unit.UNITS,
     "un": Unit.UNITS,
     "iu": Unit.UNITS,
+    "uspunit": Unit.UNITS,
     "ius": Unit.UNITS,
     "usp": Unit.UNITS,
     "uspunits": Unit.UNITS,

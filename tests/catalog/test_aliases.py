@@ -133,7 +133,8 @@ def write(tmp_path: Path, text: str, name: str = "aliases.csv") -> Path:
 def test_loader_reads_columns_in_any_case_and_skips_blank_lines(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        "\ufeffAlias,KIND,Hcpcs,Note\n Narcan ,Brand,j2312,naloxone\n\n,,,\nB12,abbreviation,J3420,\n",
+        "\ufeffAlias,KIND,Hcpcs,Note\n Narcan ,Brand,j2312,naloxone\n\n,,,\n"
+        "B12,abbreviation,J3420,\n",
     )
     assert load_aliases(path) == [
         Alias("Narcan", "brand", "J2312", "naloxone"),

@@ -224,6 +224,7 @@ def test_b12_finds_cyanocobalamin(conn: sqlite3.Connection) -> None:
         ("rituxinab", "J9312", "rituximab"),
         ("dexamethasnoe", "J1100", "dexamethasone"),  # transposition
         ("Rituxn", "J9312", "rituxan"),  # a brand
+        ("Zofarn", "J2405", "zofran"),  # an alias, letters swapped
     ],
 )
 def test_typos(conn: sqlite3.Connection, query: str, code: str, word: str) -> None:
@@ -396,6 +397,12 @@ def test_empty_queries_find_nothing(conn: sqlite3.Connection, query: str) -> Non
 @given(
     st.one_of(
         st.text(st.characters(exclude_categories=())),
+        st.text(  # lone surrogates, which cannot be encoded for SQLite
+            st.one_of(
+                st.characters(),
+                st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, categories=["Cs"]),
+            )
+        ),
         st.text(alphabet="J0123456789-*\"'() NEARORAND:^%_\\", max_size=40),
         st.from_regex(r"[A-Za-z]{0,12}( [A-Za-z*\"]{0,8}){0,3}", fullmatch=True),
     )
@@ -487,14 +494,16 @@ def real() -> Iterator[sqlite3.Connection]:
         ("NS", "J7030"),
     ],
 )
-def test_bundled_catalog_finds_common_drugs(real: sqlite3.Connection, query: str, code: str) -> None:
+def test_bundled_catalog_finds_common_drugs(
+    real: sqlite3.Connection, query: str, code: str
+) -> None:
     assert search(real, query, today=DAY)[0].hcpcs == code
 
 
 @needs_bundled
 def test_bundled_catalog_is_fast(real: sqlite3.Connection) -> None:
     queries = ["J9312", "j93", "50242-0053-06", "rituximab", "Rituxan", "ritux", "dexamethazone",
-               "Narcan", "opioid overdose", "in", "'; DROP TABLE codes; --", "a" * 10_000]  # fmt: skip
+               "Narcan", "opioid overdose", "in", "'; DROP TABLE --", "a" * 10_000]  # fmt: skip
     search(real, "warm up", today=DAY)
     timings = []
     for _ in range(5):

@@ -37,7 +37,8 @@ from jcalc.core.descriptor import parse_descriptor
 
 # (code, long description, short description, name, effective, terminated)
 CODES: list[tuple[str, str, str, str, str | None, str | None]] = [
-    ("J9312", "Injection, rituximab, 10 mg", "Inj rituximab 10 mg", "rituximab", "2019-01-01", None),
+    ("J9312", "Injection, rituximab, 10 mg", "Inj rituximab 10 mg", "rituximab",
+     "2019-01-01", None),
     ("J9310", "Injection, rituximab, 100 mg", "Rituximab injection", "rituximab",
      "2002-01-01", "2018-12-31"),
     ("J9311", "Injection, rituximab 10 mg and hyaluronidase", "Inj rituximab hyaluronidase",
@@ -148,9 +149,7 @@ def code_row(code: str, long: str, short: str, name: str, eff: str | None, term:
     return row
 
 
-def make_catalog(
-    path: Path, *, aliases: list[Alias] | None = None, index: bool = True
-) -> Path:
+def make_catalog(path: Path, *, aliases: list[Alias] | None = None, index: bool = True) -> Path:
     """A small catalog with the schema's tables (and the search index unless ``index=False``)."""
     db = sqlite_utils.Database(path)
     db["meta"].insert_all(
@@ -267,8 +266,7 @@ def test_trigrams_cover_alphabetic_words_only(catalog_file: Path) -> None:
 def test_phrases_hold_brands_and_aliases_but_not_generic_drug_names(catalog_file: Path) -> None:
     with closing(sqlite3.connect(catalog_file)) as conn:
         phrases = {
-            (row[0], row[1])
-            for row in conn.execute(f"SELECT phrase, hcpcs FROM {PHRASES_TABLE}")
+            (row[0], row[1]) for row in conn.execute(f"SELECT phrase, hcpcs FROM {PHRASES_TABLE}")
         }
     assert ("rituxan", "J9312") in phrases
     assert ("opioid overdose", "J2312") in phrases

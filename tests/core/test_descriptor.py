@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jcalc.core.descriptor import DescriptorKind, descriptors_agree, parse_descriptor
 from jcalc.core.quantity import Unit
@@ -114,3 +116,52 @@ def test_descriptors_agree_across_units_and_up_to() -> None:
     assert descriptors_agree(parse_descriptor("up to 1 g"), parse_descriptor("1000 MG"))
     assert not descriptors_agree(parse_descriptor("10 mg"), parse_descriptor("1 MG"))
     assert not descriptors_agree(parse_descriptor("Unclassified"), parse_descriptor("Unclassified"))
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "mcg",
+        "microgram",
+        "micrograms",
+        "mg",
+        "milligram",
+        "milligrams",
+        "g",
+        "gm",
+        "gram",
+        "grams",
+        "ml",
+        "cc",
+        "milliliter",
+        "usp unit",
+        "usp units",
+        "international units",
+        "unit",
+        "units",
+        "i.u.",
+        "iu",
+        "meq",
+        "milliequivalents",
+        "mmol",
+        "millimoles",
+    ],
+)
+def test_every_descriptor_unit_spelling_is_known(word: str) -> None:
+    descriptor = parse_descriptor(f"Injection, example, per 2 {word}")
+    assert descriptor.amount is not None and descriptor.amount.amount == 2
+
+
+@given(st.text(max_size=300))
+def test_any_text_parses_or_is_marked_unparsed(text: str) -> None:
+    descriptor = parse_descriptor(text)
+    assert descriptor.is_numeric == (descriptor.amount is not None)
+
+
+def test_every_real_hcpcs_description_parses_without_error(cms_files) -> None:
+    import csv
+
+    with cms_files["hcpcs_csv"].open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            parse_descriptor(row["LONG DESCRIPTION"])
+            parse_descriptor(row["SHORT DESCRIPTION"])
