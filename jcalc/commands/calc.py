@@ -9,29 +9,11 @@ from datetime import date
 from pathlib import Path
 
 from jcalc.catalog.store import open_catalog
+from jcalc.commands.arguments import iso_date, positive_int
 from jcalc.core.containers import ContainerType
 from jcalc.core.errors import JcalcError
 from jcalc.core.presentation import calculation_to_dict, calculation_to_text
 from jcalc.service import CalcInput, calculate_from_text
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date; use YYYY-MM-DD, such as 2026-03-15"
-        ) from None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,11 +39,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     kind.add_argument("--single-dose", action="store_true", help="single-dose container(s)")
     kind.add_argument("--multi-dose", action="store_true", help="multi-dose container")
     parser.add_argument(
-        "--date", type=_iso_date, default=None, help="date of service YYYY-MM-DD (default today)"
+        "--date", type=iso_date, default=None, help="date of service YYYY-MM-DD (default today)"
     )
     parser.add_argument(
         "--units",
-        type=_positive_int,
+        type=positive_int,
         help="billing units entered by hand (for codes whose descriptor cannot be read)",
     )
     parser.add_argument("--concentration", help="drug per mL of the product, e.g. '10 mg/mL'")

@@ -5,35 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Final
 
 from jcalc.catalog.search import STATUS_ACTIVE, SearchResult, search
 from jcalc.catalog.store import open_catalog
+from jcalc.commands.arguments import iso_date, positive_int
 from jcalc.core.errors import JcalcError
 
 DEFAULT_LIMIT: Final = 20
 _NAME_WIDTH: Final = 48
-
-
-def _limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
-    return value
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date; use YYYY-MM-DD, such as 2026-03-15"
-        ) from None
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("query", nargs="+", help="what to look for; several words are joined")
     parser.add_argument(
         "--limit",
-        type=_limit,
+        type=positive_int,
         default=DEFAULT_LIMIT,
         metavar="N",
         help=f"at most N results (default {DEFAULT_LIMIT})",
@@ -57,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--catalog", type=Path, help="catalog file (default: the bundled one)")
     parser.add_argument(
         "--date",
-        type=_iso_date,
+        type=iso_date,
         default=None,
         help="day the status (active, terminated) is given for, YYYY-MM-DD (default today)",
     )
