@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 per_query[index] = max(per_query.get(index, 0.0), elapsed)
     print(f"catalog: {catalog_path}")
     print(f"queries: {len(queries)} ({found} with results), rounds: {args.rounds}")
-    print(f"first search (loads the index): {first_ms:.1f} ms")
+    print(f"first search (reads the per-code rank data): {first_ms:.1f} ms")
     print(f"mean_ms={statistics.fmean(samples):.3f} max_ms={max(samples):.3f}")
     print("slowest queries (worst run):")
     for index, worst in sorted(per_query.items(), key=lambda item: -item[1])[:5]:

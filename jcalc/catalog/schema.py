@@ -19,7 +19,9 @@ Tables
     One row per (NDC, HCPCS) pair of the ASP NDC-HCPCS crosswalk; ``ndc`` is 11 digits.
 ``aliases``
     Project-written names billers search by (brand, abbreviation, use) pointing at a code.
-The search index (FTS5 tables) is created by :mod:`jcalc.catalog.search_index`.
+The search index is created by :mod:`jcalc.catalog.search_index`: ``search`` (one row per code:
+its folded words per field and rank data) with its FTS5 index ``search_fts``, and B-tree lookup
+tables for brand and alias labels, typo trigrams and whole brand or alias phrases.
 """
 
 from __future__ import annotations

@@ -1,26 +1,44 @@
 """Drug search over a catalog: by code, NDC, generic name, brand, labeler and alias, typo-tolerant.
 
 One function, :func:`search`, serves the command line, the window and the benchmark. Any text is a
-valid query: it is cleaned (control characters dropped, at most :data:`MAX_QUERY_CHARS` kept),
-split into at most :data:`MAX_WORDS` folded words, and only ever reaches SQLite as bound
-parameters of equality, range and ``IN`` lookups, so no query text can raise an SQL error.
+valid query: it is cleaned (control characters dropped, at most :data:`MAX_QUERY_CHARS` kept) and
+split into at most :data:`MAX_WORDS` folded words. The filtering happens in SQL, on the index of
+:mod:`jcalc.catalog.search_index`, always with bound parameters:
+
+* codes and NDCs: equality and range lookups on the B-tree indexes of ``codes`` and ``ndcs``;
+* words (generic name, brand, alias, description, labeler, and a code as a word): FTS5 MATCH on
+  ``search_fts``, one column-filtered expression per field for the word (``name : "ritux"``),
+  in one statement with a count of the codes having a word it starts (``"ritux"*``); only when
+  that count is larger, a second statement with one prefix expression per field
+  (``name : "ritux"*``). A word (letters and digits only, once folded) only ever reaches MATCH
+  as an FTS5 string (:func:`fts_string`: in double quotes, inner quotes doubled), optionally
+  followed by the prefix ``*`` this module adds, so FTS5 syntax typed by the user (``NEAR``,
+  ``AND``, ``OR``, ``-``, ``*``, ``"``, ``(``, ``:``, ``^``) is just text, and no query text can
+  raise an error. The brand or alias a result shows as matched is read from ``search_labels``;
+* typos: a word nothing matches is looked up in the trigram table, and the close words found are
+  matched (exactly) through FTS5 in turn;
+* a query that is a whole brand or alias: an equality lookup in ``search_phrases``.
 
 Ranking (the ``score`` of a result; higher is better, ties go to the shorter description):
 an exact code or NDC first, then code or NDC prefixes, then word matches; within each, codes
 active on the day before codes not yet effective before terminated ones; among word matches,
 more and rarer query words matched first, then a query that is a whole brand or alias, then the
 closest match (exact word, then prefix, then a typo by edit distance), the field (code, name,
-brand, alias, description, labeler), the order of an alias's codes in the alias file, and how
-common the code is (named by an alias, sold under many NDCs).
+brand, alias, description, labeler: the first FTS5 column that matches), the order of an alias's
+codes in the alias file, and how common the code is (named by an alias, sold under many NDCs).
 
-The first search on a connection reads the word index into memory (see :class:`SearchEngine`);
-:func:`search` keeps one engine for each of the last few connections it was given.
+Combining the words (coverage, weights, the order above) is done in Python over the codes the
+lookups return. The first search on a connection reads the per-code rank data (about 1,300 short
+rows) into memory; brands and aliases of a code are read when first needed (see
+:class:`SearchEngine`). :func:`search` keeps one engine for each of the last few connections it
+was given.
 """
 
 from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import re
 import sqlite3
 import threading
@@ -28,19 +46,22 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from jcalc.catalog.search_index import (
-    CODES_TABLE,
+    DOCS_TABLE,
     FIELD_ALIAS,
     FIELD_BRAND,
     FIELD_CODE,
     FIELD_LABELER,
+    FIELD_RANK,
+    FIELDS,
+    FTS_TABLE,
     INDEX_TABLES,
     INDEX_VERSION,
     INFO_TABLE,
+    LABELS_TABLE,
     PHRASES_TABLE,
-    TERMS_TABLE,
     TRIGRAMS_TABLE,
     fold,
     trigrams,
@@ -74,13 +95,31 @@ _NDC_SHAPES: Final = {(5, 4, 2): "", (4, 4, 2): "0", (5, 3, 2): "1", (5, 4, 1): 
 _NUMBER_UNIT_RE: Final = re.compile(r"([0-9]+)([a-z]+)", re.ASCII)
 _WORD_RE: Final = re.compile(r"[^\W_]+")
 
-_TERMS_SQL: Final = f"SELECT term, hcpcs, rank, pref, field, label FROM {TERMS_TABLE} ORDER BY term"
-_PHRASES_SQL: Final = f"SELECT phrase, hcpcs, field, label FROM {PHRASES_TABLE} ORDER BY phrase"
 _CODES_SQL: Final = (
-    "SELECT c.hcpcs, c.name, c.short_description, c.effective_date, c.termination_date, "
-    "s.brand, s.popularity, s.sort_len "
-    f"FROM codes AS c JOIN {CODES_TABLE} AS s ON s.hcpcs = c.hcpcs"
+    "SELECT s.id, c.hcpcs, c.name, c.short_description, c.effective_date, c.termination_date, "
+    "s.usual_brand, s.popularity, s.sort_len "
+    f"FROM {DOCS_TABLE} AS s JOIN codes AS c ON c.hcpcs = s.hcpcs"
 )
+# One column-filtered FTS5 MATCH, tagged so the caller knows which field (and which word, exact
+# or prefix) it answers; a word lookup is several of them joined by UNION ALL. The rowids come
+# back as one blank-separated string per MATCH: fetching a row per code costs more than the MATCH.
+_MATCH_SQL: Final = (
+    f"SELECT ?, (SELECT group_concat(rowid, ' ') FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)"
+)
+_COUNT_SQL: Final = f"SELECT ?, (SELECT COUNT(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)"
+_MAX_MATCHES_PER_STATEMENT: Final = 200  # SQLite allows 500 terms in one compound SELECT
+_PHRASE_SQL: Final = (
+    f"SELECT hcpcs, field, label FROM {PHRASES_TABLE} WHERE phrase = ? ORDER BY hcpcs"
+)
+_LABELS_SQL: Final = (
+    f"SELECT field, label, pref, words FROM {LABELS_TABLE} WHERE hcpcs = ? ORDER BY field, label"
+)
+_TYPO_SQL_TEMPLATE: Final = (
+    "SELECT term, COUNT(*) AS shared FROM {table} "
+    "WHERE trigram IN ({marks}) AND len BETWEEN ? AND ? "
+    "GROUP BY term HAVING shared >= ? ORDER BY shared DESC, term LIMIT ?"
+)
+_ALIAS_RANK: Final = FIELD_RANK[FIELD_ALIAS]
 _DESCRIPTOR_SQL: Final = (
     "SELECT descriptor_kind, descriptor_amount, descriptor_unit, descriptor_text, "
     "descriptor_note FROM codes WHERE hcpcs = ?"
@@ -122,8 +161,7 @@ class SearchResult:
         }
 
 
-@dataclass(frozen=True)
-class _CodeInfo:
+class _CodeInfo(NamedTuple):
     hcpcs: str
     name: str
     effective: str
@@ -143,11 +181,12 @@ class _CodeInfo:
 # A match of one code, before the day's status is added: (tier, points, secondary tie-break,
 # matched, brand or None, ndc or None, word posting or None: described only when shown).
 _Hit = tuple[int, int, str, str, str | None, str | None, "_Posting | None"]
-# An indexed word in one code: (code, field rank × 10 + alias order, field, label).
-_Entry = tuple[str, int, str, str]
-# The best match of one query word in one code:
-# (penalty × 1000 + field rank × 10 + alias order, field, label, the word a typo matched or "").
-_Posting = tuple[int, str, str, str]
+# The best match of one query word in one code: (penalty × 1000 + field rank × 10 + alias order,
+# field, the indexed word matched (a prefix when the penalty is the prefix one), the word a typo
+# matched or "", the brand or alias label when already known or "").
+_Posting = tuple[int, str, str, str, str]
+# A brand or alias of a code: (field, alias order, label, its folded words).
+_Label = tuple[str, int, str, tuple[str, ...]]
 
 
 def clean_query(text: str) -> str:
@@ -166,6 +205,24 @@ def query_words(text: str) -> list[str]:
         number_unit = _NUMBER_UNIT_RE.fullmatch(word)
         found.extend(number_unit.groups() if number_unit else (word[:MAX_WORD_CHARS],))
     return list(dict.fromkeys(found))[:MAX_WORDS]
+
+
+def fts_string(word: str) -> str:
+    """``word`` as an FTS5 string: in double quotes, any inner double quote doubled, NUL dropped
+    (FTS5 would end the expression there).
+
+    Inside a string FTS5 reads no syntax, so "NEAR", "-x", "a:b" or "(" are only text.
+    """
+    return '"' + word.replace("\x00", "").replace('"', '""') + '"'
+
+
+def fts_match(field: str | None, word: str, *, prefix: bool) -> str:
+    """The MATCH expression for ``word`` in one field's column (any column for None), as a
+    prefix when asked."""
+    if field is not None and field not in FIELD_RANK:
+        raise ValueError(f"no such search field: {field!r}")
+    phrase = f"{fts_string(word)}{'*' if prefix else ''}"
+    return phrase if field is None else f"{field} : {phrase}"
 
 
 def _upper_bound(prefix: str) -> str:
@@ -279,9 +336,12 @@ def _weight(code_count: int) -> int:
 class SearchEngine:
     """Search over one catalog connection.
 
-    The first search reads the word index and the per-code rank data into memory (a few MB, tens
-    of milliseconds); later searches only look up words there and, for typos and NDCs, run a few
-    indexed SQL lookups. Safe to call from several threads: calls are serialised on the engine.
+    The first search reads the per-code rank data (status dates, usual brand, popularity) into
+    memory, a few milliseconds; the brands and aliases of a code are read the first time a match
+    needs them. Every search then runs a few indexed SQL lookups: one or two statements of FTS5
+    MATCHes per query word, the trigram table for typos, the phrase table, the code and NDC
+    B-trees.
+    Safe to call from several threads: calls are serialised on the engine.
     """
 
     def __init__(self, connection: sqlite3.Connection) -> None:
@@ -289,10 +349,8 @@ class SearchEngine:
         self._lock = threading.Lock()
         self._codes: dict[str, _CodeInfo] = {}
         self._sorted_codes: list[str] = []
-        self._terms: list[str] = []
-        # Tuples, not lists, so that the garbage collector stops scanning them once loaded.
-        self._postings: dict[str, tuple[_Entry, ...]] = {}
-        self._phrases: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        self._doc_codes: dict[str, str] = {}  # FTS5 rowid (as text) → code
+        self._labels: dict[str, tuple[_Label, ...]] = {}
         self._descriptors: dict[str, str] = {}
         self._status: dict[str, int] = {}
         self._status_day = ""
@@ -331,22 +389,25 @@ class SearchEngine:
                 "SELECT name FROM sqlite_master WHERE type = 'table'"
             )
         }
+        if INFO_TABLE in tables:  # an index of another version lacks some of today's tables
+            row = self._connection.execute(
+                f"SELECT value FROM {INFO_TABLE} WHERE key = 'index_version'"
+            ).fetchone()
+            if row is None or str(row[0]) != str(INDEX_VERSION):
+                raise SearchError(
+                    f"the catalog's search index is version {row[0] if row else '?'}, this "
+                    f"jcalc reads version {INDEX_VERSION}: rebuild it with 'jcalc catalog build'"
+                )
         missing = [name for name in INDEX_TABLES if name not in tables]
         if missing:
             raise SearchError(
                 f"the catalog has no search index (table(s) {', '.join(missing)} missing): "
                 "rebuild it with 'jcalc catalog build'"
             )
-        row = self._connection.execute(
-            f"SELECT value FROM {INFO_TABLE} WHERE key = 'index_version'"
-        ).fetchone()
-        if row is None or str(row[0]) != str(INDEX_VERSION):
-            raise SearchError(
-                f"the catalog's search index is version {row[0] if row else '?'}, this jcalc "
-                f"reads version {INDEX_VERSION}: rebuild it with 'jcalc catalog build'"
-            )
         codes: dict[str, _CodeInfo] = {}
+        doc_codes: dict[str, str] = {}
         for (
+            doc,
             hcpcs,
             name,
             short,
@@ -357,6 +418,7 @@ class SearchEngine:
             sort_len,
         ) in self._connection.execute(_CODES_SQL):
             code = str(hcpcs)
+            doc_codes[str(doc)] = code
             codes[code] = _CodeInfo(
                 hcpcs=code,
                 name=_text(name) or _text(short) or _text(brand),
@@ -366,20 +428,9 @@ class SearchEngine:
                 popularity=min(int(popularity or 0), 9),
                 sort_key=f"{int(sort_len or 0):06d}",
             )
-        postings: dict[str, list[_Entry]] = {}
-        for term, code, rank, pref, field_name, label in self._connection.execute(_TERMS_SQL):
-            if code in codes:
-                entry = (code, int(rank) * 10 + min(int(pref), 9), str(field_name), str(label))
-                postings.setdefault(str(term), []).append(entry)
-        phrases: dict[str, list[tuple[str, str, str]]] = {}
-        for phrase, code, field_name, label in self._connection.execute(_PHRASES_SQL):
-            if code in codes:
-                phrases.setdefault(str(phrase), []).append((str(code), str(field_name), str(label)))
-        self._phrases = {key: tuple(value) for key, value in phrases.items()}
         self._codes = codes
+        self._doc_codes = doc_codes
         self._sorted_codes = sorted(codes)
-        self._postings = {key: tuple(value) for key, value in postings.items()}
-        self._terms = sorted(postings)
         self._loaded = True
 
     def _descriptor(self, code: str) -> str:
@@ -389,6 +440,30 @@ class SearchEngine:
             label = descriptor_label(_descriptor(row)) if row else "?"
             self._descriptors[code] = label
         return label
+
+    def _code_labels(self, code: str) -> tuple[_Label, ...]:
+        """The brands and aliases of a code (read once per code)."""
+        labels = self._labels.get(code)
+        if labels is None:
+            labels = tuple(
+                (str(field_name), int(pref), str(label), tuple(str(words).split()))
+                for field_name, label, pref, words in self._connection.execute(_LABELS_SQL, (code,))
+            )
+            self._labels[code] = labels
+        return labels
+
+    def _best_label(self, code: str, field_name: str, term: str, prefix: bool) -> tuple[int, str]:
+        """(alias order, label) of the code's best brand or alias holding ``term`` (or a word it
+        starts); the lowest alias order, then the shortest label. (0, "") when none does."""
+        best: tuple[int, int, str] | None = None
+        for label_field, pref, label, words in self._code_labels(code):
+            if label_field != field_name:
+                continue
+            if term in words or (prefix and any(word.startswith(term) for word in words)):
+                candidate = (pref, len(label), label)
+                if best is None or candidate < best:
+                    best = candidate
+        return (best[0], best[2]) if best else (0, "")
 
     # -- the search ----------------------------------------------------------------------------
 
@@ -414,7 +489,7 @@ class SearchEngine:
             info = codes[code]
             _, _, _, matched, brand, ndc, posting = hits[code]
             if posting is not None:
-                matched, brand = _describe(posting)
+                matched, brand = self._describe(code, posting)
             results.append(
                 SearchResult(
                     hcpcs=code,
@@ -468,17 +543,60 @@ class SearchEngine:
                 hit = (_TIER_PREFIX, 0, str(ndc), "ndc", _text(drug_name), str(ndc), None)
                 _offer(hits, str(code), hit)
 
+    def _fts(
+        self, matches: list[tuple[int, str]], count: str | None = None
+    ) -> tuple[list[tuple[int, list[str]]], int]:
+        """Run tagged MATCH expressions: (tag, codes found) of each that matched, by tag; and
+        how many rows match ``count``, when given, in the same statement."""
+        answers: list[tuple[int, list[str]]] = []
+        total = 0
+        codes_of = self._doc_codes.get
+        for start in range(0, len(matches), _MAX_MATCHES_PER_STATEMENT):
+            chunk = matches[start : start + _MAX_MATCHES_PER_STATEMENT]
+            parts = list(itertools.repeat(_MATCH_SQL, len(chunk)))
+            parameters = [value for pair in chunk for value in pair]
+            if count is not None and start == 0:
+                parts.append(_COUNT_SQL)
+                parameters += [-1, count]
+            for tag, docs in self._connection.execute(" UNION ALL ".join(parts), parameters):
+                if tag == -1:
+                    total = int(docs or 0)
+                elif docs:
+                    answers.append((int(tag), list(filter(None, map(codes_of, docs.split())))))
+        answers.sort()
+        return answers, total
+
     def _lookup_word(self, word: str, allow_prefix: bool) -> dict[str, _Posting]:
-        """Per code, the best match of one query word: exact or as a prefix, else a typo."""
+        """Per code, the best match of one query word: exact or as a prefix, else a typo.
+
+        Tags: field rank for an exact match, 10 + field rank for a prefix, so the smallest tag of
+        a code is its closest match in its best field. ``allow_prefix`` is false for a short word
+        that is not the last of the query.
+        """
+        exact = [(rank, fts_match(field, word, prefix=False)) for rank, field in enumerate(FIELDS)]
+        # With the exact lookups, how many codes have a word starting with this one: when no
+        # more than match it exactly, a prefix match could not be any code's best.
+        count = fts_match(None, word, prefix=True) if allow_prefix else None
+        answers, prefixed = self._fts(exact, count)
+        if prefixed > len({code for _, codes in answers for code in codes}):
+            prefixes = [
+                (10 + rank, fts_match(field, word, prefix=True))
+                for rank, field in enumerate(FIELDS)
+            ]
+            answers = sorted(answers + self._fts(prefixes)[0])
+        if not answers:
+            return self._lookup_typos(word)
         found: dict[str, _Posting] = {}
-        terms = self._terms
-        start = bisect.bisect_left(terms, word)
-        stop = bisect.bisect_left(terms, _upper_bound(word), start) if allow_prefix else start + 1
-        for term in terms[start:stop]:
-            if allow_prefix or term == word:
-                base = 0 if term == word else _PENALTY_PREFIX * 1000
-                _collect(found, self._postings[term], base, "")
-        return found or self._lookup_typos(word)
+        for tag, codes in reversed(answers):  # worst first: a better match replaces it
+            penalty, rank = divmod(tag, 10)
+            key = penalty * _PENALTY_PREFIX * 1000 + rank * 10
+            if rank == _ALIAS_RANK:  # plus the alias order, per code
+                for code in codes:
+                    pref = min(self._best_label(code, FIELD_ALIAS, word, penalty > 0)[0], 9)
+                    found[code] = (key + pref, FIELD_ALIAS, word, "", "")
+            else:
+                found.update(dict.fromkeys(codes, (key, FIELDS[rank], word, "", "")))
+        return found
 
     def _lookup_typos(self, word: str) -> dict[str, _Posting]:
         found: dict[str, _Posting] = {}
@@ -487,19 +605,41 @@ class SearchEngine:
             return found
         grams = sorted(trigrams(word))
         needed = max(1, len(grams) - 4 * limit)  # one edit changes at most 4 trigrams
-        marks = ", ".join("?" * len(grams))
+        sql = _TYPO_SQL_TEMPLATE.format(table=TRIGRAMS_TABLE, marks=", ".join("?" * len(grams)))
         candidates = self._connection.execute(
-            f"SELECT term, COUNT(*) AS shared FROM {TRIGRAMS_TABLE} "
-            f"WHERE trigram IN ({marks}) AND len BETWEEN ? AND ? "
-            "GROUP BY term HAVING shared >= ? ORDER BY shared DESC, term LIMIT ?",
-            (*grams, len(word) - limit, len(word) + limit, needed, MAX_TYPO_CANDIDATES),
+            sql, (*grams, len(word) - limit, len(word) + limit, needed, MAX_TYPO_CANDIDATES)
         ).fetchall()
+        # Close words in the trigram order; on equal closeness the first one found is kept.
         for term, _ in candidates:
             distance = _osa_distance(word, str(term), limit)
-            entries = self._postings.get(str(term))
-            if distance is not None and entries:
-                _collect(found, entries, (1 + distance) * 1000, str(term))
+            if distance is None:
+                continue
+            ranks: dict[str, int] = {}
+            matches = [
+                (rank, fts_match(field, str(term), prefix=False))
+                for rank, field in enumerate(FIELDS)
+                if field != FIELD_CODE
+            ]
+            for rank, codes in reversed(self._fts(matches)[0]):
+                ranks.update(dict.fromkeys(codes, rank))
+            for code, rank in ranks.items():
+                pref = 0
+                if rank == _ALIAS_RANK:
+                    pref = min(self._best_label(code, FIELD_ALIAS, str(term), False)[0], 9)
+                key = (1 + distance) * 1000 + rank * 10 + pref
+                current = found.get(code)
+                if current is None or key < current[0]:
+                    found[code] = (key, FIELDS[rank], str(term), str(term), "")
         return found
+
+    def _phrase_hits(self, words: list[str]) -> dict[str, _Posting]:
+        """Codes one of whose brands or aliases is the whole query."""
+        hits: dict[str, _Posting] = {}
+        for key in dict.fromkeys((" ".join(words), "".join(words))):
+            for code, field_name, label in self._connection.execute(_PHRASE_SQL, (key,)):
+                if code in self._codes:
+                    hits[str(code)] = (0, str(field_name), "", "", str(label))
+        return hits
 
     def _match_words(self, words: list[str], hits: dict[str, _Hit]) -> None:
         """Score every code matching the query words; more and rarer words matched score higher.
@@ -517,11 +657,7 @@ class SearchEngine:
         if not lookups:
             return
         lookups.sort(key=lambda item: (item[0], item[1]))
-        phrase_hits = {
-            code: (0, field_name, label, "")
-            for key in dict.fromkeys((" ".join(words), "".join(words)))
-            for code, field_name, label in self._phrases.get(key, ())
-        }
+        phrase_hits = self._phrase_hits(words)
         # Per code: [coverage, closeness, best field key, weight of its primary word, posting].
         totals: dict[str, list[Any]] = {}
         for size, _, found, numeric in lookups:
@@ -560,29 +696,21 @@ class SearchEngine:
             if current is None or (_TIER_WORDS, points) > (current[0], current[1]):
                 hits[code] = (_TIER_WORDS, points, info.sort_key, "", None, None, phrase or posting)
 
-
-def _collect(
-    found: dict[str, _Posting], entries: tuple[_Entry, ...], base: int, similar: str
-) -> None:
-    """Merge a word's index entries into the best posting per code."""
-    for code, key, field_name, label in entries:
-        current = found.get(code)
-        if current is None or base + key < current[0]:
-            found[code] = (base + key, field_name, label, similar)
-
-
-def _describe(posting: _Posting) -> tuple[str, str | None]:
-    """What matched, and the brand to show (None: the code's usual one)."""
-    _, field_name, label, similar = posting
-    if similar:
-        matched = f"similar: {similar}"
-    elif field_name == FIELD_ALIAS:
-        matched = f"alias: {label}"
-    elif field_name in (FIELD_CODE, FIELD_BRAND, FIELD_LABELER):
-        matched = field_name
-    else:
-        matched = "name"
-    return matched, (label if field_name == FIELD_BRAND else None)
+    def _describe(self, code: str, posting: _Posting) -> tuple[str, str | None]:
+        """What matched, and the brand to show (None: the code's usual one)."""
+        key, field_name, term, similar, label = posting
+        if field_name in (FIELD_BRAND, FIELD_ALIAS) and not label:
+            prefix = not similar and key // 1000 == _PENALTY_PREFIX
+            label = self._best_label(code, field_name, term, prefix)[1]
+        if similar:
+            matched = f"similar: {similar}"
+        elif field_name == FIELD_ALIAS:
+            matched = f"alias: {label}"
+        elif field_name in (FIELD_CODE, FIELD_BRAND, FIELD_LABELER):
+            matched = field_name
+        else:
+            matched = "name"
+        return matched, (label or None if field_name == FIELD_BRAND else None)
 
 
 def _text(value: object) -> str:

@@ -1,14 +1,26 @@
-"""The search index of a catalog: an inverted word index, a trigram table for typos, rank data.
+"""The search index of a catalog: an SQLite FTS5 index of every code's words, by field.
 
-:func:`create_search_index` runs at the end of the catalog build. It writes plain SQLite tables
-(WITHOUT ROWID B-trees, so a lookup is one index seek and a prefix is one range scan):
+:func:`create_search_index` runs at the end of the catalog build. It writes, with sqlite-utils:
 
-``search_terms(term, hcpcs, rank, field, label, pref)``
-    One row per folded word of a code's text, with the best field the word is in: ``code``
-    ("j9312"), ``name``, ``brand`` (crosswalk drug names), ``alias``, ``description`` (long and
-    short) or ``labeler``, in that order (``rank`` 0-5). ``label`` is the text shown as what
-    matched ("Rituxan", "Narcan"); ``pref`` orders the codes one alias names (0 = the first row of
-    the alias file).
+``search(id, hcpcs, code, name, brand, alias, description, labeler, usual_brand, popularity,
+sort_len)``
+    One row per code (``id`` in code order). The six field columns hold the folded words of that
+    field, blank-separated: ``code`` ("j9312"), ``name``, ``brand`` (every crosswalk drug name),
+    ``alias``, ``description`` (long and short) and ``labeler`` (company-form words such as "inc"
+    left out). ``usual_brand`` is the commonest crosswalk drug name, ``popularity`` how common the
+    code is (named by an alias, sold under many NDCs: see :func:`_popularity`), ``sort_len`` the
+    length of its long description.
+``search_fts``
+    The FTS5 index of the six field columns (``content=[search]``, so sqlite-utils'
+    ``Table.detect_fts``, ``rebuild_fts`` and ``search`` work on it), tokenizer
+    ``unicode61 remove_diacritics 2`` and ``prefix='2 3 4'``, so that a word or a prefix of two
+    letters or more is one index lookup. Columns are in field order (:data:`FIELDS`): a search
+    runs one column-filtered MATCH per field (``name : "ritux"*``) and the best field a query word
+    is in is the first column that matches it.
+``search_labels(hcpcs, field, label, pref, words)``
+    Every brand and alias of a code as a whole, with its folded words: what a result shows as
+    matched ("alias: Narcan", the brand "Rituxan Hycela"); ``pref`` orders the codes one alias
+    names (0 = the first row of the alias file).
 ``search_trigrams(trigram, len, term)``
     The padded trigrams of every alphabetic word of four letters or more: the typo lookup counts
     the trigrams a query word shares with each word of a similar length.
@@ -16,15 +28,15 @@
     Every alias, and every brand that is not just the generic name, as a whole: its words joined
     by one blank and also with none ("depo medrol", "depomedrol"). A query that is exactly a brand
     or an alias ranks that code above codes where the words only occur.
-``search_codes(hcpcs, brand, popularity, sort_len)``
-    Per code: the commonest crosswalk drug name, how common the code is (named by an alias, sold
-    under many NDCs: see :func:`_popularity`) and the length of its long description.
 ``search_info(key, value)``
     ``index_version`` and row counts.
 
-The same input gives the same rows. Words are folded (Unicode compatibility form, accents removed,
-case folded) and split at anything that is not a letter or digit; hyphenated and apostrophe words
-are also indexed joined ("b-12" → "b", "12", "b12").
+The last four are WITHOUT ROWID B-trees: a lookup is one index seek. The same input gives the
+same rows (and the same FTS5 shadow tables: the index is rebuilt from ``search`` and optimized
+into one segment). Words are folded here, not by the tokenizer (Unicode compatibility form,
+accents removed, case folded), and split at anything that is not a letter or digit; hyphenated
+and apostrophe words are also indexed joined ("b-12" → "b", "12", "b12"). Queries are folded the
+same way, so the tokenizer only ever sees folded words.
 """
 
 from __future__ import annotations
@@ -41,14 +53,27 @@ import sqlite_utils
 from jcalc.catalog.aliases import Alias
 from jcalc.catalog.schema import ALIASES_COLUMNS, ALIASES_PK
 
-INDEX_VERSION: Final = 2
+INDEX_VERSION: Final = 3
 
-TERMS_TABLE: Final = "search_terms"
+DOCS_TABLE: Final = "search"
+FTS_TABLE: Final = "search_fts"
+LABELS_TABLE: Final = "search_labels"
 TRIGRAMS_TABLE: Final = "search_trigrams"
 PHRASES_TABLE: Final = "search_phrases"
-CODES_TABLE: Final = "search_codes"
 INFO_TABLE: Final = "search_info"
-INDEX_TABLES: Final = (TERMS_TABLE, TRIGRAMS_TABLE, PHRASES_TABLE, CODES_TABLE, INFO_TABLE)
+INDEX_TABLES: Final = (
+    DOCS_TABLE,
+    FTS_TABLE,
+    LABELS_TABLE,
+    TRIGRAMS_TABLE,
+    PHRASES_TABLE,
+    INFO_TABLE,
+)
+# Tables of earlier index versions, dropped when the index is rebuilt.
+_OLD_TABLES: Final = ("search_terms", "search_codes")
+
+FTS_TOKENIZE: Final = "unicode61 remove_diacritics 2"
+FTS_PREFIX: Final = "2 3 4"
 
 FIELD_CODE: Final = "code"
 FIELD_NAME: Final = "name"
@@ -56,15 +81,16 @@ FIELD_BRAND: Final = "brand"
 FIELD_ALIAS: Final = "alias"
 FIELD_DESCRIPTION: Final = "description"
 FIELD_LABELER: Final = "labeler"
-# Lower is better: which field a match is reported from when a word is in several.
-FIELD_RANK: Final[dict[str, int]] = {
-    FIELD_CODE: 0,
-    FIELD_NAME: 1,
-    FIELD_BRAND: 2,
-    FIELD_ALIAS: 3,
-    FIELD_DESCRIPTION: 4,
-    FIELD_LABELER: 5,
-}
+# The FTS5 columns, best first: which field a match is reported from when a word is in several.
+FIELDS: Final = (
+    FIELD_CODE,
+    FIELD_NAME,
+    FIELD_BRAND,
+    FIELD_ALIAS,
+    FIELD_DESCRIPTION,
+    FIELD_LABELER,
+)
+FIELD_RANK: Final[dict[str, int]] = {field: rank for rank, field in enumerate(FIELDS)}
 
 TYPO_MIN_LENGTH: Final = 4
 # Company-form words of labeler names: in most rows, never what a biller looks for.
@@ -76,6 +102,15 @@ LABELER_NOISE: Final = frozenset(
 _WORD_RE: Final = re.compile(r"[^\W_]+")
 _JOINED_RE: Final = re.compile(r"[^\W_]+(?:['’\-‐‑][^\W_]+)+")
 _JOINERS_RE: Final = re.compile(r"['’\-‐‑]")
+
+_DOCS_COLUMNS: Final[dict[str, type]] = {
+    "id": int,
+    "hcpcs": str,
+    **dict.fromkeys(FIELDS, str),
+    "usual_brand": str,
+    "popularity": int,
+    "sort_len": int,
+}
 
 
 def fold(text: str) -> str:
@@ -111,6 +146,10 @@ def typo_eligible(term: str) -> bool:
 
 def _clean(text: object) -> str:
     return " ".join(text.split()) if isinstance(text, str) else ""
+
+
+def _text_words(text: object) -> list[str]:
+    return words(text) if isinstance(text, str) else []
 
 
 def _alias_rows(aliases: Iterable[Alias], codes: set[str]) -> list[dict[str, str]]:
@@ -163,20 +202,19 @@ def _most_common(names: Counter[str]) -> str:
     return min(names.items(), key=lambda item: (-item[1], item[0].casefold(), item[0]))[0]
 
 
-def _best_postings(
-    postings: Iterable[tuple[str, str, str, str, int]],
-) -> list[tuple[str, str, int, str, str, int]]:
-    """One row per (word, code): the best field it is in, then the alias order, shortest label."""
-    best: dict[tuple[str, str], tuple[int, int, int, str, str]] = {}
-    for term, code, field, label, pref in postings:
-        candidate = (FIELD_RANK[field], pref, len(label), label, field)
-        key = (term, code)
-        if key not in best or candidate < best[key]:
-            best[key] = candidate
-    return [
-        (term, code, rank, field, label, pref)
-        for (term, code), (rank, pref, _, label, field) in sorted(best.items())
-    ]
+class _Fields:
+    """The words of one code, per field, in the order first seen."""
+
+    def __init__(self) -> None:
+        self.words: dict[str, dict[str, None]] = {field: {} for field in FIELDS}
+
+    def add(self, field: str, text: object) -> None:
+        for term in _text_words(text):
+            if field != FIELD_LABELER or term not in LABELER_NOISE:
+                self.words[field][term] = None
+
+    def column(self, field: str) -> str:
+        return " ".join(self.words[field])
 
 
 def create_search_index(db: sqlite_utils.Database, aliases: Sequence[Alias]) -> None:
@@ -191,8 +229,9 @@ def create_search_index(db: sqlite_utils.Database, aliases: Sequence[Alias]) -> 
     codes = {str(row[0]).strip().upper(): row for row in code_rows if row[0]}
     ndc_rows = conn.execute("SELECT hcpcs, labeler, drug_name FROM ndcs").fetchall()
 
-    postings: set[tuple[str, str, str, str, int]] = set()
+    fields: dict[str, _Fields] = {code: _Fields() for code in codes}
     phrases: dict[tuple[str, str], tuple[int, str, str]] = {}
+    labels: dict[tuple[str, str, str], int] = {}  # (code, field, label) → alias order
 
     def add_phrase(code: str, field: str, label: str) -> None:
         for key in phrase_keys(label):
@@ -200,16 +239,16 @@ def create_search_index(db: sqlite_utils.Database, aliases: Sequence[Alias]) -> 
             if (key, code) not in phrases or candidate < phrases[(key, code)]:
                 phrases[(key, code)] = candidate
 
-    def add(code: str, field: str, text: object, label: str, pref: int = 0) -> None:
-        for term in words(text if isinstance(text, str) else ""):
-            if field != FIELD_LABELER or term not in LABELER_NOISE:
-                postings.add((term, code, field, label, pref))
+    def add_label(code: str, field: str, label: str, pref: int = 0) -> None:
+        key = (code, field, label)
+        labels[key] = min(pref, labels.get(key, pref))
 
     generic_words = {
-        code: {term for text in row[1:4] for term in words(text if isinstance(text, str) else "")}
+        code: {term for text in row[1:4] for term in _text_words(text)}
         for code, row in codes.items()
     }
     brands: dict[str, Counter[str]] = defaultdict(Counter)
+    companies: dict[str, set[str]] = defaultdict(set)
     ndc_counts: Counter[str] = Counter()
     for raw_code, labeler, drug_name in ndc_rows:
         code = str(raw_code or "").strip().upper()
@@ -219,49 +258,84 @@ def create_search_index(db: sqlite_utils.Database, aliases: Sequence[Alias]) -> 
         brand, company = _clean(drug_name), _clean(labeler)
         if brand:
             brands[code][brand] += 1
-            add(code, FIELD_BRAND, brand, brand)
-            if not set(words(brand)) <= generic_words[code]:  # "Rituxan", not "Dexamethasone"
-                add_phrase(code, FIELD_BRAND, brand)
         if company:
-            add(code, FIELD_LABELER, company, company)
-
-    for code, (_, name, long_description, short_description, _price) in codes.items():
-        postings.add((code.lower(), code, FIELD_CODE, code, 0))
-        add(code, FIELD_NAME, name, _clean(name))
-        add(code, FIELD_DESCRIPTION, long_description, "")
-        add(code, FIELD_DESCRIPTION, short_description, "")
+            companies[code].add(company)
 
     alias_rows = _alias_rows(aliases, set(codes))
     preferences = _alias_preferences(aliases)
-    for row in alias_rows:
-        pref = preferences.get((fold(row["alias"]), row["hcpcs"]), 0)
-        add(row["hcpcs"], FIELD_ALIAS, row["alias"], row["alias"], pref)
-        add_phrase(row["hcpcs"], FIELD_ALIAS, row["alias"])
     aliased = {row["hcpcs"] for row in alias_rows}
 
-    vocabulary = sorted({term for term, _, field, _, _ in postings if field != FIELD_CODE})
+    for code, (_, name, long_description, short_description, _price) in sorted(codes.items()):
+        found = fields[code]
+        found.add(FIELD_CODE, code)
+        found.add(FIELD_NAME, name)
+        found.add(FIELD_DESCRIPTION, long_description)
+        found.add(FIELD_DESCRIPTION, short_description)
+        for brand in sorted(brands.get(code, ())):
+            found.add(FIELD_BRAND, brand)
+            add_label(code, FIELD_BRAND, brand)
+            if not set(words(brand)) <= generic_words[code]:  # "Rituxan", not "Dexamethasone"
+                add_phrase(code, FIELD_BRAND, brand)
+        for company in sorted(companies.get(code, ())):
+            found.add(FIELD_LABELER, company)
+    for row in alias_rows:
+        code, alias = row["hcpcs"], row["alias"]
+        fields[code].add(FIELD_ALIAS, alias)
+        add_label(code, FIELD_ALIAS, alias, preferences.get((fold(alias), code), 0))
+        add_phrase(code, FIELD_ALIAS, alias)
+
+    vocabulary = sorted(
+        {
+            term
+            for found in fields.values()
+            for field in FIELDS
+            if field != FIELD_CODE
+            for term in found.words[field]
+        }
+    )
     trigram_rows = sorted(
         (gram, len(term), term)
         for term in vocabulary
         if typo_eligible(term)
         for gram in trigrams(term)
     )
-    code_info = []
-    for code in sorted(codes):
+    docs = []
+    for number, code in enumerate(sorted(codes), start=1):
         _, _, long_description, short_description, price = codes[code]
-        popularity = _popularity(code in aliased, ndc_counts[code], bool(price))
         description = _clean(long_description) or _clean(short_description)
-        brand = _most_common(brands[code]) if brands.get(code) else ""
-        code_info.append((code, brand, popularity, len(description)))
+        docs.append(
+            {
+                "id": number,
+                "hcpcs": code,
+                **{field: fields[code].column(field) for field in FIELDS},
+                "usual_brand": _most_common(brands[code]) if brands.get(code) else "",
+                "popularity": _popularity(code in aliased, ndc_counts[code], bool(price)),
+                "sort_len": len(description),
+            }
+        )
+    label_rows = sorted(
+        (code, field, label, pref, " ".join(words(label)))
+        for (code, field, label), pref in labels.items()
+    )
 
     with conn:
         _fill_aliases(db, alias_rows)
-        for table in INDEX_TABLES:
+        for table in (FTS_TABLE, *INDEX_TABLES, *_OLD_TABLES):  # the FTS table before its content
             conn.execute(f"DROP TABLE IF EXISTS {table}")
+        content = db.table(DOCS_TABLE)
+        content.create(_DOCS_COLUMNS, pk="id", not_null=set(_DOCS_COLUMNS))
+        content.insert_all(docs)
+        # sqlite-utils' Table.enable_fts has no prefix= option: the same statement, with it.
         conn.execute(
-            f"CREATE TABLE {TERMS_TABLE} (term TEXT NOT NULL, hcpcs TEXT NOT NULL, "
-            "rank INTEGER NOT NULL, field TEXT NOT NULL, label TEXT NOT NULL, "
-            "pref INTEGER NOT NULL, PRIMARY KEY (term, hcpcs)) WITHOUT ROWID"
+            f"CREATE VIRTUAL TABLE [{FTS_TABLE}] USING FTS5 ({', '.join(FIELDS)}, "
+            f"tokenize='{FTS_TOKENIZE}', prefix='{FTS_PREFIX}', content=[{DOCS_TABLE}])"
+        )
+        content.rebuild_fts()
+        content.optimize()
+        conn.execute(
+            f"CREATE TABLE {LABELS_TABLE} (hcpcs TEXT NOT NULL, field TEXT NOT NULL, "
+            "label TEXT NOT NULL, pref INTEGER NOT NULL, words TEXT NOT NULL, "
+            "PRIMARY KEY (hcpcs, field, label)) WITHOUT ROWID"
         )
         conn.execute(
             f"CREATE TABLE {TRIGRAMS_TABLE} (trigram TEXT NOT NULL, len INTEGER NOT NULL, "
@@ -271,14 +345,8 @@ def create_search_index(db: sqlite_utils.Database, aliases: Sequence[Alias]) -> 
             f"CREATE TABLE {PHRASES_TABLE} (phrase TEXT NOT NULL, hcpcs TEXT NOT NULL, "
             "field TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (phrase, hcpcs)) WITHOUT ROWID"
         )
-        conn.execute(
-            f"CREATE TABLE {CODES_TABLE} (hcpcs TEXT PRIMARY KEY, brand TEXT NOT NULL, "
-            "popularity INTEGER NOT NULL, sort_len INTEGER NOT NULL) WITHOUT ROWID"
-        )
         conn.execute(f"CREATE TABLE {INFO_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        conn.executemany(
-            f"INSERT INTO {TERMS_TABLE} VALUES (?, ?, ?, ?, ?, ?)", _best_postings(postings)
-        )
+        conn.executemany(f"INSERT INTO {LABELS_TABLE} VALUES (?, ?, ?, ?, ?)", label_rows)
         conn.executemany(f"INSERT INTO {TRIGRAMS_TABLE} VALUES (?, ?, ?)", trigram_rows)
         conn.executemany(
             f"INSERT INTO {PHRASES_TABLE} VALUES (?, ?, ?, ?)",
@@ -287,13 +355,13 @@ def create_search_index(db: sqlite_utils.Database, aliases: Sequence[Alias]) -> 
                 for (key, code), (_, field, label) in sorted(phrases.items())
             ],
         )
-        conn.executemany(f"INSERT INTO {CODES_TABLE} VALUES (?, ?, ?, ?)", code_info)
         info = {
             "index_version": str(INDEX_VERSION),
-            "terms": str(len({(posting[0], posting[1]) for posting in postings})),
+            "codes": str(len(docs)),
             "vocabulary": str(len(vocabulary)),
             "trigrams": str(len(trigram_rows)),
             "phrases": str(len(phrases)),
+            "labels": str(len(label_rows)),
             "aliases": str(len(alias_rows)),
         }
         conn.executemany(f"INSERT INTO {INFO_TABLE} VALUES (?, ?)", sorted(info.items()))

@@ -1,13 +1,16 @@
 """Drug search: codes, NDCs in every form, names, brands, labelers, aliases, typos, ranking, and
-any text as a query. Runs on the small test catalog; the last tests use the bundled catalog."""
+any text as a query (FTS5 syntax included). Runs on the small test catalog; the last tests use the
+bundled catalog."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +23,8 @@ from jcalc.catalog.search import (
     SearchResult,
     clean_query,
     engine_for,
+    fts_match,
+    fts_string,
     max_typo_distance,
     ndc_lookups,
     query_words,
@@ -388,6 +393,96 @@ def test_query_syntax_is_just_text(conn: sqlite3.Connection) -> None:
     assert find(conn, "J9312")[0].hcpcs == "J9312"  # the table is still there
 
 
+class RecordingConnection(sqlite3.Connection):
+    """A connection that keeps every FTS5 MATCH expression it is given."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expressions: list[str] = []
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        if " MATCH " in sql:
+            self.expressions.extend(value for value in parameters if isinstance(value, str))
+        return super().execute(sql, parameters)
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RecordingConnection]:
+    path = make_catalog(tmp_path_factory.mktemp("recording") / "catalog.sqlite")
+    connection = sqlite3.connect(path, factory=RecordingConnection)
+    yield connection
+    connection.close()
+
+
+# At most a column filter, one FTS5 string (inner quotes doubled) and at most the prefix star.
+_ESCAPED_MATCH = re.compile(
+    r'(?:(?:code|name|brand|alias|description|labeler) : )?"((?:[^"]|"")*)"\*?'
+)
+
+FTS_SYNTAX = [
+    "NEAR(rituximab ondansetron, 2)",
+    "rituximab OR ondansetron",
+    "rituximab AND ondansetron",
+    "rituximab NOT ondansetron",
+    'rituximab" OR "ondansetron',
+    "-rituximab ondansetron*",
+    "name:rituximab ondansetron",
+    "{name description}: rituximab ondansetron",
+    "^rituximab + ondansetron",
+    "(rituximab) (ondansetron)",
+]
+
+
+@pytest.mark.parametrize("query", GARBAGE + FTS_SYNTAX, ids=range(len(GARBAGE + FTS_SYNTAX)))
+def test_user_text_reaches_fts_only_as_escaped_words(
+    recording: RecordingConnection, query: str
+) -> None:
+    recording.expressions.clear()
+    search(recording, query, today=DAY)
+    assert recording.expressions or query not in FTS_SYNTAX
+    for expression in recording.expressions:
+        matched = _ESCAPED_MATCH.fullmatch(expression)
+        assert matched, expression
+        assert matched.group(1).isalnum(), expression  # one folded word, no syntax
+
+
+def test_fts_operators_are_searched_as_words(conn: sqlite3.Connection) -> None:
+    for query in FTS_SYNTAX:
+        found = codes(find(conn, query, limit=50))
+        assert {"J9312", "J2405"} <= set(found), query  # both words, whatever the "operator"
+    assert find(conn, "rituximab AND ondansetron")[0].hcpcs == "J9311"  # "and" is in its name
+    assert codes(find(conn, "name:ondansetron")) == ["J2405"]
+    assert codes(find(conn, '"Zof"ran"')) == ["J2405"]
+
+
+def test_fts_string_and_match() -> None:
+    assert fts_string("ritux") == '"ritux"'
+    assert fts_string('a"b') == '"a""b"'
+    assert fts_string('"') == '""""'
+    assert fts_string("a\x00b") == '"ab"'
+    assert fts_match("name", "near", prefix=True) == 'name : "near"*'
+    assert fts_match("alias", "or", prefix=False) == 'alias : "or"'
+    assert fts_match(None, "near", prefix=True) == '"near"*'  # any field
+    with pytest.raises(ValueError, match="no such search field"):
+        fts_match("name : x OR code", "y", prefix=False)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.text(st.characters(exclude_categories=["Cs"])),
+        st.text(alphabet='"*^:()-+{} NEARORANDNOT\x00ab', max_size=30),
+    ),
+    st.sampled_from([None, "name"]),
+    st.booleans(),
+)
+def test_any_text_is_inert_as_an_fts_string(
+    conn: sqlite3.Connection, text: str, field: str | None, prefix: bool
+) -> None:
+    expression = fts_match(field, text, prefix=prefix)
+    conn.execute("SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH ?", (expression,))
+
+
 @pytest.mark.parametrize("query", ["", " ", "\t\n", "\x00", "\u200b", "-", "()", "'"])
 def test_empty_queries_find_nothing(conn: sqlite3.Connection, query: str) -> None:
     assert find(conn, query) == []
@@ -442,6 +537,16 @@ def test_catalog_without_search_index(tmp_path: Path) -> None:
         assert isinstance(SearchError("x"), JcalcError)
         assert search(plain, "   ") == []  # nothing to look up: no error
     plain.close()
+
+
+def test_index_of_another_version_asks_for_a_rebuild(tmp_path: Path) -> None:
+    path = make_catalog(tmp_path / "older.sqlite")
+    with sqlite3.connect(path) as older:
+        older.execute("UPDATE search_info SET value = '2' WHERE key = 'index_version'")
+        older.execute("DROP TABLE search_fts")  # version 2 had no FTS5 table
+        with pytest.raises(SearchError, match="version 2, this jcalc reads version 3"):
+            search(older, "rituximab")
+    older.close()
 
 
 def test_closed_connection_is_a_search_error(tmp_path: Path) -> None:

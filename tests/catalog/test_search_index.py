@@ -1,4 +1,5 @@
-"""The search index: its tables, determinism, and the small test catalog the search tests share."""
+"""The search index: its FTS5 and lookup tables, determinism, and the small test catalog the search
+tests share."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from jcalc.catalog.schema import (
     SCHEMA_VERSION,
 )
 from jcalc.catalog.search_index import (
-    CODES_TABLE,
+    DOCS_TABLE,
+    FIELDS,
+    FTS_TABLE,
     INDEX_TABLES,
     INDEX_VERSION,
+    LABELS_TABLE,
     PHRASES_TABLE,
-    TERMS_TABLE,
     TRIGRAMS_TABLE,
     create_search_index,
     fold,
@@ -126,7 +129,9 @@ ALIASES: list[Alias] = [
 ]
 
 
-def code_row(code: str, long: str, short: str, name: str, eff: str | None, term: str | None):
+def code_row(
+    code: str, long: str, short: str, name: str, eff: str | None, term: str | None
+) -> dict[str, Any]:
     descriptor = parse_descriptor(long) if long else parse_descriptor("")
     row: dict[str, Any] = dict.fromkeys(CODES_COLUMNS)
     row.update(
@@ -152,19 +157,21 @@ def code_row(code: str, long: str, short: str, name: str, eff: str | None, term:
 def make_catalog(path: Path, *, aliases: list[Alias] | None = None, index: bool = True) -> Path:
     """A small catalog with the schema's tables (and the search index unless ``index=False``)."""
     db = sqlite_utils.Database(path)
-    db["meta"].insert_all(
+    db.table("meta").insert_all(
         [{"key": "schema_version", "value": str(SCHEMA_VERSION)},
          {"key": "asp_effective_from", "value": "2026-01-01"}],
         pk="key", columns=META_COLUMNS,
     )  # fmt: skip
-    db["codes"].insert_all([code_row(*row) for row in CODES], pk="hcpcs", columns=CODES_COLUMNS)
+    db.table("codes").insert_all(
+        [code_row(*row) for row in CODES], pk="hcpcs", columns=CODES_COLUMNS
+    )
     ndc_rows = [
         {"ndc": ndc, "hcpcs": code, "labeler": labeler, "drug_name": drug, "hcpcs_dosage": "",
          "pkg_size": "1", "pkg_qty": "1", "bill_units": "1", "bill_units_pkg": "1"}
         for ndc, code, labeler, drug in NDCS
     ]  # fmt: skip
-    db["ndcs"].insert_all(ndc_rows, pk=("ndc", "hcpcs"), columns=NDCS_COLUMNS)
-    db["aliases"].create(ALIASES_COLUMNS, pk=ALIASES_PK)
+    db.table("ndcs").insert_all(ndc_rows, pk=("ndc", "hcpcs"), columns=NDCS_COLUMNS)
+    db.table("aliases").create(ALIASES_COLUMNS, pk=ALIASES_PK)
     if index:
         create_search_index(db, ALIASES if aliases is None else aliases)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -178,9 +185,23 @@ def catalog_file(tmp_path: Path) -> Path:
     return make_catalog(tmp_path / "catalog.sqlite")
 
 
+# What FTS5 writes for search_fts: the index itself, compared byte for byte.
+FTS_SHADOW_TABLES = tuple(f"{FTS_TABLE}_{part}" for part in ("data", "idx", "docsize", "config"))
+
+
 def _rows(path: Path, table: str) -> list[tuple[Any, ...]]:
     with closing(sqlite3.connect(path)) as conn:
         return conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+
+
+def _match(conn: sqlite3.Connection, expression: str) -> set[str]:
+    """Codes whose search row matches an FTS5 expression."""
+    rows = conn.execute(
+        f"SELECT s.hcpcs FROM {FTS_TABLE} JOIN {DOCS_TABLE} AS s ON s.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH ?",
+        (expression,),
+    )
+    return {str(row[0]) for row in rows}
 
 
 def test_index_tables_and_version(catalog_file: Path) -> None:
@@ -204,17 +225,30 @@ def test_aliases_table_holds_the_usable_aliases_sorted(catalog_file: Path) -> No
 def test_same_input_gives_the_same_rows(tmp_path: Path) -> None:
     first = make_catalog(tmp_path / "a.sqlite")
     second = make_catalog(tmp_path / "b.sqlite", aliases=list(ALIASES))
-    for table in (*INDEX_TABLES, "aliases"):
+    for table in (*INDEX_TABLES, *FTS_SHADOW_TABLES, "aliases"):
         assert _rows(first, table) == _rows(second, table), table
 
 
 def test_rebuilding_replaces_the_index(catalog_file: Path) -> None:
-    before = {table: _rows(catalog_file, table) for table in (*INDEX_TABLES, "aliases")}
+    tables = (*INDEX_TABLES, *FTS_SHADOW_TABLES, "aliases")
+    before = {table: _rows(catalog_file, table) for table in tables}
     db = sqlite_utils.Database(catalog_file)
     create_search_index(db, ALIASES)  # the aliases table is already filled, as the build does
     db.close()
-    after = {table: _rows(catalog_file, table) for table in (*INDEX_TABLES, "aliases")}
+    after = {table: _rows(catalog_file, table) for table in tables}
     assert after == before
+
+
+def test_rebuilding_drops_the_tables_of_older_index_versions(catalog_file: Path) -> None:
+    with closing(sqlite3.connect(catalog_file)) as conn, conn:
+        conn.execute("CREATE TABLE search_terms (term TEXT)")
+        conn.execute("CREATE TABLE search_codes (hcpcs TEXT)")
+    db = sqlite_utils.Database(catalog_file)
+    create_search_index(db, ALIASES)
+    db.close()
+    with closing(sqlite3.connect(catalog_file)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert not {"search_terms", "search_codes"} & tables
 
 
 def test_creates_the_aliases_table_when_missing(tmp_path: Path) -> None:
@@ -226,28 +260,78 @@ def test_creates_the_aliases_table_when_missing(tmp_path: Path) -> None:
     assert _rows(path, "aliases") == [("Narcan", "brand", "J2312")]
 
 
-def test_terms_carry_field_label_and_joined_words(catalog_file: Path) -> None:
+def test_fts_table_is_fts5_with_folding_tokenizer_and_prefix_indexes(catalog_file: Path) -> None:
     with closing(sqlite3.connect(catalog_file)) as conn:
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone()
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({FTS_TABLE})")]
+    assert "USING FTS5" in sql[0].upper()
+    assert "tokenize='unicode61 remove_diacritics 2'" in sql[0]
+    assert "prefix='2 3 4'" in sql[0]
+    assert columns == list(FIELDS)
+    db = sqlite_utils.Database(catalog_file)
+    try:  # sqlite-utils sees it as the FTS index of the search table
+        assert db.table(DOCS_TABLE).detect_fts() == FTS_TABLE
+        found = list(db.table(DOCS_TABLE).search("rituxan", columns=["hcpcs"]))
+    finally:
+        db.close()
+    assert {row["hcpcs"] for row in found} == {"J9312", "J9311"}
 
-        def lookup(term: str) -> set[tuple[str, str, str]]:
-            return set(
-                conn.execute(
-                    f"SELECT hcpcs, field, label FROM {TERMS_TABLE} WHERE term = ?", (term,)
-                ).fetchall()
+
+def test_one_row_per_code_with_the_words_of_each_field(catalog_file: Path) -> None:
+    with closing(sqlite3.connect(catalog_file)) as conn:
+        rows = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                f"SELECT hcpcs, code, name, brand, alias, description, labeler FROM {DOCS_TABLE}"
             )
+        }
+    assert set(rows) == {row[0] for row in CODES}
+    code, name, brand, alias, description, labeler = rows["J9312"]
+    assert (code, name, brand, alias, labeler) == ("j9312", "rituximab", "rituxan", "rituxan",
+                                                  "genentech")  # fmt: skip  # "inc" left out
+    assert description.split() == ["injection", "rituximab", "10", "mg", "inj"]
+    assert rows["J3420"][1] == "vitamin b 12 cyanocobalamin b12"  # "b-12" also joined
 
-        assert ("J9312", "code", "J9312") in lookup("j9312")
-        assert ("J9312", "name", "rituximab") in lookup("rituximab")
-        assert ("J9312", "brand", "Rituxan") in lookup("rituxan")  # brand beats the alias
-        assert ("J2312", "alias", "Narcan") in lookup("narcan")
-        assert ("J9312", "labeler", "Genentech, Inc.") in lookup("genentech")
-        assert {row[0] for row in lookup("b12")} == {"J3420"}  # "b-12" joined, and the alias
-        assert lookup("inc") == set()  # company-form words of labelers are not indexed
-        # one row per (word, code): the best field
-        rows = conn.execute(
-            f"SELECT COUNT(*), COUNT(DISTINCT term || ' ' || hcpcs) FROM {TERMS_TABLE}"
-        ).fetchone()
-        assert rows[0] == rows[1]
+
+def test_fts_matches_words_and_prefixes_by_field(catalog_file: Path) -> None:
+    with closing(sqlite3.connect(catalog_file)) as conn:
+        assert _match(conn, 'code : "j9312"') == {"J9312"}
+        assert _match(conn, 'name : "rituximab"') == {"J9312", "J9310", "J9311", "Q5115"}
+        assert _match(conn, 'brand : "rituxan"') == {"J9312", "J9311"}
+        assert _match(conn, 'alias : "narcan"') == {"J2312"}
+        assert _match(conn, 'labeler : "genentech"') == {"J9312", "J9311"}
+        assert _match(conn, 'labeler : "inc"') == set()  # company-form words are not indexed
+        assert _match(conn, 'name : "b12"') == {"J3420"}
+        assert _match(conn, 'name : "ritux"*') == {"J9312", "J9310", "J9311", "Q5115"}
+        assert _match(conn, 'alias : "na"*') == {"J2312", "J2405"}  # Narcan, nausea
+        assert _match(conn, '"zz"*') == set()
+
+
+def test_labels_hold_brands_and_aliases_with_their_words(catalog_file: Path) -> None:
+    with closing(sqlite3.connect(catalog_file)) as conn:
+        labels = {
+            (row[0], row[1], row[2]): row[3:]
+            for row in conn.execute(f"SELECT hcpcs, field, label, pref, words FROM {LABELS_TABLE}")
+        }
+    assert labels[("J9311", "brand", "Rituxan Hycela")] == (0, "rituxan hycela")
+    assert labels[("J2312", "alias", "opioid overdose")] == (0, "opioid overdose")
+    assert labels[("J3420", "alias", "vitamin b12 deficiency")] == (0, "vitamin b12 deficiency")
+    assert labels[("J1010", "brand", "Depo-Medrol")] == (0, "depo medrol depomedrol")
+    assert {field for _, field, _ in labels} == {"brand", "alias"}
+    assert all(code != "J9998" for code, _, _ in labels)
+
+
+def test_alias_order_follows_the_alias_file(tmp_path: Path) -> None:
+    path = make_catalog(
+        tmp_path / "order.sqlite",
+        aliases=[Alias("nausea", "use", "J2405"), Alias("nausea", "use", "J1100"),
+                 Alias("Nausea", "use", "J2405")],
+    )  # fmt: skip
+    with closing(sqlite3.connect(path)) as conn:
+        prefs = dict(
+            conn.execute(f"SELECT hcpcs, pref FROM {LABELS_TABLE} WHERE field = 'alias'").fetchall()
+        )
+    assert prefs == {"J2405": 0, "J1100": 1}
 
 
 def test_trigrams_cover_alphabetic_words_only(catalog_file: Path) -> None:
@@ -281,7 +365,9 @@ def test_popularity_and_brand_per_code(catalog_file: Path) -> None:
     with closing(sqlite3.connect(catalog_file)) as conn:
         info = {
             row[0]: row[1:]
-            for row in conn.execute(f"SELECT hcpcs, brand, popularity, sort_len FROM {CODES_TABLE}")
+            for row in conn.execute(
+                f"SELECT hcpcs, usual_brand, popularity, sort_len FROM {DOCS_TABLE}"
+            )
         }
     assert info["J9312"] == ("Rituxan", 4 + 2, len("Injection, rituximab, 10 mg"))
     assert info["J9310"][:2] == ("", 0)
