@@ -11,7 +11,7 @@ from jcalc import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    from jcalc.commands import calc, catalog, search
+    from jcalc.commands import calc, catalog, clinic, history, search
 
     parser = argparse.ArgumentParser(
         prog="jcalc",
@@ -19,21 +19,46 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"jcalc {__version__}")
+    checks = parser.add_mutually_exclusive_group()
+    checks.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the bundled catalog, known cases and PDF output, then exit (0 = all passed)",
+    )
+    checks.add_argument(
+        "--startup-probe",
+        action="store_true",
+        help="open the window, print the milliseconds to its first frame, then exit",
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     calc.register(subparsers)
     search.register(subparsers)
     catalog.register(subparsers)
+    clinic.register(subparsers)
+    history.register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    from jcalc.console import ensure_streams
+
+    ensure_streams()  # a windowed Windows build starts without stdout/stderr
     parser = build_parser()
     if not args_list:
-        parser.print_help()
-        return 0
+        from jcalc.ui.app import run_app  # Qt only when the window opens
+
+        return run_app(sys.argv[:1])
     args = parser.parse_args(args_list)
+    if args.self_test:
+        from jcalc.selftest import run_self_test
+
+        return run_self_test()
+    if args.startup_probe:
+        from jcalc.startup_probe import run_startup_probe
+
+        return run_startup_probe(sys.argv[:1])
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from jcalc.catalog.store import open_catalog
+from jcalc.catalog.library import open_chosen_catalog
 from jcalc.commands.arguments import iso_date, positive_int
 from jcalc.core.containers import ContainerType
 from jcalc.core.errors import JcalcError
@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--concentration", help="drug per mL of the product, e.g. '10 mg/mL'")
     parser.add_argument("--drug-name", default="", help="drug name for the note of a NOC code")
     parser.add_argument("--qualifier", help="NDC unit qualifier to use: UN, ML, GR, F2 or ME")
-    parser.add_argument("--catalog", type=Path, help="catalog file (default: the bundled one)")
+    parser.add_argument("--catalog", type=Path, help="catalog file (default: the catalog in use)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--pdf", type=Path, help="also write the printed summary to this PDF")
     parser.set_defaults(handler=run)
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         drug_name=args.drug_name,
     )
     try:
-        with open_catalog(args.catalog) as catalog:
+        with open_chosen_catalog(args.catalog) as catalog:
             result = calculate_from_text(catalog, entry)
             if args.pdf is not None:
                 from jcalc.printing import write_pdf_for_calculation  # Qt only when asked

@@ -1,18 +1,35 @@
-"""``jcalc catalog build | info | report``: make the catalog from the CMS files and inspect it."""
+"""``jcalc catalog build | info | report | update | diff | restore | which``.
+
+Make the catalog from the CMS files and inspect it; update the catalog in use from a new
+quarter's files, compare two catalogs, go back to the previous or bundled catalog, and show
+which catalog is in use.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Final
 
-from jcalc.catalog.build import BuildSummary, build_catalog
+from jcalc.catalog.build import BuildSummary, Progress, build_catalog
+from jcalc.catalog.diff import diff_catalogs
+from jcalc.catalog.library import (
+    active_catalog,
+    catalog_label,
+    open_chosen_catalog,
+    restore_bundled,
+    restore_previous,
+)
 from jcalc.catalog.report import CatalogReport, build_report
 from jcalc.catalog.sources.errors import SourceFileError
 from jcalc.catalog.store import CatalogInfo, open_catalog
+from jcalc.catalog.update import build_update, commit_update, discard_update, plan_update
 from jcalc.core.errors import JcalcError
+from jcalc.userdata.clinic import ClinicData, ClinicStore
+from jcalc.userdata.database import database_path
 
 _INPUT_FLAGS: Final = ("hcpcs", "asp", "crosswalk", "mue")
 
@@ -47,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="show a catalog's quarter, sources and counts",
         description="Show which CMS files and quarter a catalog was built from, and its counts.",
     )
-    info.add_argument("--catalog", type=Path, help="catalog file (default: the bundled one)")
+    info.add_argument("--catalog", type=Path, help="catalog file (default: the catalog in use)")
     info.add_argument("--json", action="store_true", help="print one JSON object")
     info.set_defaults(handler=run_info, catalog_command="info")
 
@@ -57,9 +74,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="How many active J codes have a readable dosage descriptor; lists the "
         "unreadable ones, HCPCS/ASP disagreements and combination products.",
     )
-    report.add_argument("--catalog", type=Path, help="catalog file (default: the bundled one)")
+    report.add_argument("--catalog", type=Path, help="catalog file (default: the catalog in use)")
     report.add_argument("--json", action="store_true", help="print one JSON object")
     report.set_defaults(handler=run_report, catalog_command="report")
+    _register_library_commands(commands)
 
 
 def _error(message: str) -> int:
@@ -70,7 +88,15 @@ def _error(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch ``jcalc catalog SUBCOMMAND``; without one, print the help."""
-    handlers = {"build": run_build, "info": run_info, "report": run_report}
+    handlers = {
+        "build": run_build,
+        "info": run_info,
+        "report": run_report,
+        "update": run_update,
+        "diff": run_diff,
+        "restore": run_restore,
+        "which": run_which,
+    }
     command = getattr(args, "catalog_command", None)
     if command in handlers:
         return handlers[command](args)
@@ -184,7 +210,7 @@ def format_info(info: CatalogInfo) -> str:
 def run_info(args: argparse.Namespace) -> int:
     """Handle ``jcalc catalog info``."""
     try:
-        with open_catalog(args.catalog) as catalog:
+        with open_chosen_catalog(args.catalog) as catalog:
             info = catalog.info()
     except JcalcError as error:
         return _error(str(error))
@@ -222,7 +248,7 @@ def format_report(report: CatalogReport) -> str:
 def run_report(args: argparse.Namespace) -> int:
     """Handle ``jcalc catalog report``."""
     try:
-        with open_catalog(args.catalog) as catalog:
+        with open_chosen_catalog(args.catalog) as catalog:
             report = build_report(catalog)
     except JcalcError as error:
         return _error(str(error))
@@ -232,4 +258,219 @@ def run_report(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         print(format_report(report))
+    return 0
+
+
+# ---------------------------------------------------------------- the catalog in use
+
+
+def _register_library_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """Add ``update``, ``diff``, ``restore`` and ``which``."""
+    update = commands.add_parser(
+        "update",
+        help="update the catalog in use from a new quarter's CMS files",
+        description="Read the CMS files of a new quarter (any of the HCPCS file, ASP file, "
+        "crosswalk and MUE table; zips as published or their files), build a new catalog, show "
+        "what changes and switch to it. Kinds not given are kept from the catalog in use. The "
+        "catalog in use until now stays available through 'jcalc catalog restore'.",
+    )
+    update.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CMS file or zip")
+    update.add_argument(
+        "--yes",
+        action="store_true",
+        help="switch without asking (needed without a terminal, and for files older than the "
+        "catalog in use)",
+    )
+    update.add_argument(
+        "--all", action="store_true", help="list every change, not the first 10 of each kind"
+    )
+    update.set_defaults(handler=run_update, catalog_command="update")
+
+    diff = commands.add_parser(
+        "diff",
+        help="what changes between two catalog files",
+        description="Codes added and terminated, descriptors, payment limits (largest change "
+        "first) and MUEs that differ between OLD and NEW, and the clinic's codes affected.",
+    )
+    diff.add_argument("old", type=Path, metavar="OLD", help="the older catalog file")
+    diff.add_argument("new", type=Path, metavar="NEW", help="the newer catalog file")
+    diff.add_argument("--json", action="store_true", help="print one JSON object")
+    diff.add_argument("--all", action="store_true", help="list every change")
+    diff.set_defaults(handler=run_diff, catalog_command="diff")
+
+    restore = commands.add_parser(
+        "restore",
+        help="go back to the previous or the bundled catalog",
+        description="Use the previous catalog again (default), or the catalog bundled with "
+        "jcalc (also the way out when the updated catalog is damaged).",
+    )
+    which = restore.add_mutually_exclusive_group()
+    which.add_argument(
+        "--previous", action="store_true", help="the catalog in use before (default)"
+    )
+    which.add_argument("--bundled", action="store_true", help="the catalog bundled with jcalc")
+    restore.set_defaults(handler=run_restore, catalog_command="restore")
+
+    show = commands.add_parser(
+        "which",
+        help="which catalog is in use, and its quarter",
+        description="The catalog file in use, what it was built from, and why the updated "
+        "catalog is not used when it cannot be.",
+    )
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+    show.set_defaults(handler=run_which, catalog_command="which")
+
+
+def _clinic_codes() -> ClinicData | None:
+    """The clinic's data for the diff, when the clinic database exists and opens."""
+    if not database_path().exists():
+        return None
+    try:
+        store = ClinicStore.open()
+    except JcalcError:
+        return None
+    try:
+        return store.snapshot()
+    except JcalcError:
+        return None
+    finally:
+        store.close()
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _ask(question: str) -> bool:
+    """Ask a yes/no question on the terminal; anything but y/yes is no."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _progress_printer() -> Progress | None:
+    """Stage lines on stderr when it is a terminal (nothing in scripts and tests)."""
+    stream = sys.stderr
+    if stream is None or not stream.isatty():
+        return None
+    last: list[str] = [""]
+
+    def show(stage: str, fraction: float) -> None:
+        if stage != last[0]:
+            last[0] = stage
+            print(f"  {fraction * 100:3.0f}%  {stage}", file=stream)
+
+    return show
+
+
+def _update_error(error: BaseException) -> int:
+    if isinstance(error, SourceFileError):
+        return _error(f"{error.path}: {error.problem}")
+    if isinstance(error, OSError):
+        return _error(f"{error.filename or 'catalog'}: {error.strerror or error}")
+    return _error(str(error))
+
+
+def run_update(args: argparse.Namespace) -> int:
+    """Handle ``jcalc catalog update``: plan, build, show the changes, ask, switch."""
+    for path in args.files:
+        if not path.exists():
+            return _error(f"{path}: file not found")
+        if not path.is_file():
+            return _error(f"{path}: not a file")
+    progress = _progress_printer()
+    try:
+        plan = plan_update(args.files, progress=progress)
+    except (JcalcError, OSError) as error:
+        return _update_error(error)
+    print("\n".join(plan.summary_lines()))
+    if plan.needs_confirmation and not args.yes:
+        return _error(
+            "some files are older than the catalog in use ("
+            + "; ".join(plan.reasons)
+            + "); run again with --yes to use them anyway"
+        )
+    if not args.yes and not _stdin_is_terminal():
+        return _error(
+            "not switching catalogs without confirmation: there is no terminal to ask on; "
+            "run again with --yes"
+        )
+    try:
+        prepared = build_update(plan, progress=progress, clinic=_clinic_codes())
+    except (JcalcError, OSError) as error:
+        return _update_error(error)
+    try:
+        print(f"new catalog built in {prepared.summary.seconds:.1f} s; changes:")
+        print("\n".join(f"  {line}" for line in prepared.diff.summary_lines(0 if args.all else 10)))
+        for warning in prepared.summary.warnings:
+            print(f"  warning: {warning}")
+        if not args.yes and not _ask("Switch to the new catalog?"):
+            discard_update(prepared)
+            print("not switched: the catalog in use is unchanged")
+            return 1
+        active = commit_update(prepared, accept_older=args.yes)
+    except (JcalcError, OSError) as error:
+        discard_update(prepared)
+        return _update_error(error)
+    except BaseException:
+        discard_update(prepared)
+        raise
+    print(f"now in use: {active.describe()}")
+    print("the previous catalog is kept: 'jcalc catalog restore' brings it back")
+    return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Handle ``jcalc catalog diff OLD NEW``."""
+    try:
+        with open_catalog(args.old) as old, open_catalog(args.new) as new:
+            diff = diff_catalogs(old, new, clinic=_clinic_codes())
+    except JcalcError as error:
+        return _error(str(error))
+    except (OSError, sqlite3.Error) as error:
+        return _error(f"cannot compare the catalogs: {error}")
+    if args.json:
+        print(json.dumps(diff.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(diff.summary_lines(0 if args.all else 10)))
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """Handle ``jcalc catalog restore [--previous | --bundled]``."""
+    try:
+        active = restore_bundled() if args.bundled else restore_previous()
+    except JcalcError as error:
+        return _error(str(error))
+    except OSError as error:
+        return _error(f"cannot change the catalog in use: {error.strerror or error}")
+    print(f"now in use: {active.describe()}")
+    return 0
+
+
+def run_which(args: argparse.Namespace) -> int:
+    """Handle ``jcalc catalog which``."""
+    try:
+        active = active_catalog()
+    except JcalcError as error:
+        return _error(str(error))
+    except OSError as error:
+        return _error(f"cannot read the catalog folder: {error.strerror or error}")
+    if args.json:
+        print(json.dumps(active.to_json(), indent=2, ensure_ascii=False))
+        return 0
+    print(active.status_text)
+    print(f"  file: {active.path}")
+    print(f"  built from: {catalog_label(active.info)}")
+    if active.problem:
+        print(f"  note: {active.problem}")
+    if active.previous:
+        print("  a previous catalog can be restored: jcalc catalog restore")
     return 0

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Final
 
+from jcalc.catalog.library import open_chosen_catalog
 from jcalc.catalog.search import STATUS_ACTIVE, SearchResult, search
-from jcalc.catalog.store import open_catalog
 from jcalc.commands.arguments import iso_date, positive_int
 from jcalc.core.errors import JcalcError
 
@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"at most N results (default {DEFAULT_LIMIT})",
     )
     parser.add_argument("--json", action="store_true", help="print a JSON list, best first")
-    parser.add_argument("--catalog", type=Path, help="catalog file (default: the bundled one)")
+    parser.add_argument("--catalog", type=Path, help="catalog file (default: the catalog in use)")
     parser.add_argument(
         "--date",
         type=iso_date,
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     """Handle ``jcalc search``; a catalog problem becomes one ``error:`` line and exit code 2."""
     query = " ".join(args.query)
     try:
-        with open_catalog(args.catalog) as catalog:
+        with open_chosen_catalog(args.catalog) as catalog:
             results = search(catalog.connection, query, limit=args.limit, today=args.date)
     except JcalcError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,0 +1,171 @@
+"""The CMS records a catalog was built from, read back out of it (for partial updates).
+
+An update may bring only some of the four CMS files (say a new ASP quarter); the other kinds are
+taken from the catalog in use. Building a catalog from the records extracted here gives the same
+``codes``, ``ndcs`` and ``aliases`` tables as the catalog they came from. What a catalog does not
+keep cannot come back: HCPCS codes outside the catalog (non-J codes not in the ASP file or the
+crosswalk), MUE rows of such codes, and crosswalk rows the build left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from jcalc.catalog.sources.records import (
+    AspFile,
+    AspRecord,
+    CrosswalkFile,
+    CrosswalkRecord,
+    HcpcsFile,
+    HcpcsRecord,
+    MueFile,
+    MueRecord,
+)
+from jcalc.catalog.store import Catalog, CatalogError
+
+
+@dataclass(frozen=True)
+class CatalogSources:
+    """The four kinds of CMS records of a catalog."""
+
+    hcpcs: HcpcsFile
+    asp: AspFile
+    crosswalk: CrosswalkFile
+    mue: MueFile
+
+
+def _date(text: object) -> date | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _decimal(text: object) -> Decimal | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _required_date(catalog: Catalog, key: str) -> date:
+    found = _date(catalog.meta().get(key))
+    if found is None:
+        raise CatalogError(f"{catalog.path} does not record its {key.replace('_', ' ')}")
+    return found
+
+
+def extract_hcpcs(catalog: Catalog) -> HcpcsFile:
+    """The HCPCS records of the catalog's codes (Level II codes with a long description)."""
+    rows = catalog.connection.execute(
+        "SELECT hcpcs, long_description, short_description, add_date, effective_date, "
+        "termination_date, action_code, xrefs, is_noc FROM codes "
+        "WHERE level2 = 1 AND long_description != '' ORDER BY hcpcs"
+    ).fetchall()
+    records = [
+        HcpcsRecord(
+            code=str(row[0]),
+            long_description=_text(row[1]),
+            short_description=_text(row[2]),
+            add_date=_date(row[3]),
+            effective_date=_date(row[4]),
+            termination_date=_date(row[5]),
+            action_code=_text(row[6]),
+            xrefs=tuple(_text(row[7]).split()),
+        )
+        for row in rows
+    ]
+    noc = catalog.connection.execute("SELECT hcpcs FROM codes WHERE is_noc = 1").fetchall()
+    meta = catalog.meta()
+    return HcpcsFile(
+        source_name=meta.get("hcpcs_source", ""),
+        release=meta.get("hcpcs_release", ""),
+        records=records,
+        noc_codes=frozenset(str(row[0]) for row in noc),
+    )
+
+
+def extract_asp(catalog: Catalog) -> AspFile:
+    """The ASP rows: codes the ASP file listed (``asp_notes`` is set, possibly empty)."""
+    rows = catalog.connection.execute(
+        "SELECT hcpcs, short_description, asp_dosage, asp_payment_limit, asp_notes FROM codes "
+        "WHERE asp_notes IS NOT NULL ORDER BY hcpcs"
+    ).fetchall()
+    records = [
+        AspRecord(
+            code=str(row[0]),
+            short_description=_text(row[1]),
+            dosage=_text(row[2]),
+            payment_limit=_decimal(row[3]),
+            notes=_text(row[4]),
+        )
+        for row in rows
+    ]
+    return AspFile(
+        source_name=catalog.meta().get("asp_source", ""),
+        effective_from=_required_date(catalog, "asp_effective_from"),
+        effective_to=_required_date(catalog, "asp_effective_to"),
+        records=records,
+    )
+
+
+def extract_crosswalk(catalog: Catalog) -> CrosswalkFile:
+    """The crosswalk rows (one per NDC and code, as the catalog keeps them)."""
+    rows = catalog.connection.execute(
+        "SELECT hcpcs, labeler, ndc, drug_name, hcpcs_dosage, pkg_size, pkg_qty, bill_units, "
+        "bill_units_pkg FROM ndcs ORDER BY hcpcs, ndc"
+    ).fetchall()
+    records = [
+        CrosswalkRecord(
+            code=str(row[0]),
+            short_description="",
+            labeler=_text(row[1]),
+            ndc=str(row[2]),
+            drug_name=_text(row[3]),
+            hcpcs_dosage=_text(row[4]),
+            pkg_size=_decimal(row[5]),
+            pkg_qty=_decimal(row[6]),
+            bill_units=_decimal(row[7]),
+            bill_units_pkg=_decimal(row[8]),
+        )
+        for row in rows
+    ]
+    return CrosswalkFile(
+        source_name=catalog.meta().get("crosswalk_source", ""),
+        effective_from=_required_date(catalog, "crosswalk_effective_from"),
+        effective_to=_required_date(catalog, "crosswalk_effective_to"),
+        records=records,
+    )
+
+
+def extract_mue(catalog: Catalog) -> MueFile:
+    """The MUE of each catalog code that has one."""
+    rows = catalog.connection.execute(
+        "SELECT hcpcs, mue_value, mue_mai, mue_rationale FROM codes "
+        "WHERE mue_value IS NOT NULL AND mue_mai IS NOT NULL ORDER BY hcpcs"
+    ).fetchall()
+    records = [MueRecord(str(row[0]), int(row[1]), int(row[2]), _text(row[3])) for row in rows]
+    meta = catalog.meta()
+    return MueFile(
+        source_name=meta.get("mue_source", ""), quarter=meta.get("mue_quarter", ""), records=records
+    )
+
+
+def extract_sources(catalog: Catalog) -> CatalogSources:
+    """All four kinds of records of a catalog."""
+    return CatalogSources(
+        hcpcs=extract_hcpcs(catalog),
+        asp=extract_asp(catalog),
+        crosswalk=extract_crosswalk(catalog),
+        mue=extract_mue(catalog),
+    )

@@ -1,0 +1,197 @@
+"""``jcalc catalog update | diff | restore | which``: output, confirmation, one ``error:`` line."""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from jcalc import cli
+from jcalc.catalog.library import active_catalog
+from jcalc.commands import catalog as catalog_command
+from jcalc.paths import bundled_catalog_path
+from jcalc.userdata.clinic import ClinicStore
+from tests.catalog import next_quarter as nq
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(scope="session")
+def next_quarter_files(
+    cms_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    return nq.files_once(cms_files, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def next_quarter_catalog(
+    next_quarter_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    return nq.catalog_once(next_quarter_files, tmp_path_factory)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    def invoke(*args: str | Path) -> tuple[int, str, str]:
+        parser = argparse.ArgumentParser(prog="jcalc")
+        catalog_command.register(parser.add_subparsers())
+        namespace = parser.parse_args([str(arg) for arg in args])
+        code = namespace.handler(namespace)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], list[str]]:
+    """Pretend stdin is a terminal on which the biller types ``answer``."""
+
+    def answer(text: str) -> list[str]:
+        asked: list[str] = []
+
+        def fake_input(prompt: str) -> str:
+            asked.append(prompt)
+            return text
+
+        monkeypatch.setattr(catalog_command, "_stdin_is_terminal", lambda: True)
+        monkeypatch.setattr(builtins, "input", fake_input)
+        return asked
+
+    return answer
+
+
+def one_error_line(err: str, *expected: str) -> None:
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for text in expected:
+        assert text in err, err
+
+
+def test_the_cli_knows_the_new_commands() -> None:
+    parser = cli.build_parser()
+    for argv in (
+        ["catalog", "update", "x.csv", "--yes"],
+        ["catalog", "diff", "a", "b", "--json"],
+        ["catalog", "restore", "--bundled"],
+        ["catalog", "which"],
+        ["clinic", "export", "x.json"],
+        ["history", "list", "--json"],
+    ):
+        assert callable(parser.parse_args(argv).handler)
+
+
+def test_full_update_with_yes(run: Run, next_quarter_files: dict[str, Path]) -> None:
+    code, out, err = run("catalog", "update", *next_quarter_files.values(), "--yes")
+    assert (code, err) == (0, "")
+    assert "new: HCPC2026_APR_ANWEB_04012026.csv: the HCPCS Level II file, 2026-04" in out
+    assert "codes added: 2" in out and "J9173  durvalumab: $86.270 → $50.000" in out
+    assert "now in use: user catalog" in out
+    code, out, _err = run("catalog", "which")
+    assert code == 0 and out.startswith("Catalog 2026Q2 (updated ")
+    assert "a previous catalog can be restored" in out
+    code, out, _err = run("catalog", "restore")
+    assert code == 0 and "now in use: bundled catalog" in out
+    code, out, _err = run("catalog", "restore", "--previous")
+    assert code == 0 and "ASP 2026Q2" in out
+    code, out, _err = run("catalog", "restore", "--bundled")
+    assert code == 0 and active_catalog().is_bundled
+
+
+def test_without_a_terminal_and_without_yes_nothing_changes(
+    run: Run, next_quarter_files: dict[str, Path]
+) -> None:
+    code, out, err = run("catalog", "update", next_quarter_files["mue"])
+    assert code == 2
+    one_error_line(err, "no terminal to ask on", "--yes")
+    assert "new: mue_practitioner_2026q3_level2.csv" in out  # the plan was shown
+    assert active_catalog().is_bundled
+
+
+def test_asking_on_a_terminal(
+    run: Run, next_quarter_files: dict[str, Path], terminal: Callable[[str], list[str]]
+) -> None:
+    asked = terminal("n")
+    code, out, err = run("catalog", "update", next_quarter_files["mue"])
+    assert (code, err) == (1, "")
+    assert asked == ["Switch to the new catalog? [y/N] "]
+    assert "MUE changed: 1" in out and "not switched" in out
+    assert active_catalog().is_bundled
+    terminal("y")
+    code, out, err = run("catalog", "update", next_quarter_files["mue"])
+    assert (code, err) == (0, "")
+    assert active_catalog().info.mue_quarter == "2026Q3"
+
+
+def test_older_files_need_yes(
+    run: Run,
+    cms_files: dict[str, Path],
+    next_quarter_catalog: Path,
+    terminal: Callable[[str], list[str]],
+) -> None:
+    code, out, err = run("catalog", "restore")  # nothing to restore yet
+    assert code == 2
+    one_error_line(err, "no previous catalog")
+    from jcalc.catalog.library import default_library
+
+    default_library().install_file(next_quarter_catalog)
+    terminal("y")  # even a terminal "yes" is not enough for older files
+    code, out, err = run("catalog", "update", cms_files["asp"])
+    assert code == 2
+    one_error_line(err, "older than the catalog in use", "--yes")
+    assert "warning: asp_payment_limit_2026q1.csv is the ASP payment limit file effective" in out
+    assert active_catalog().quarter == "2026Q2"
+    code, out, err = run("catalog", "update", cms_files["asp"], "--yes")
+    assert (code, err) == (0, "")
+    assert active_catalog().quarter == "2026Q1"
+
+
+def test_bad_files(run: Run, tmp_path: Path, cms_files: dict[str, Path]) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text("hello\n", encoding="utf-8")
+    code, _out, err = run("catalog", "update", letter, "--yes")
+    assert code == 2
+    one_error_line(err, "letter.txt", "not one of the CMS files")
+    code, _out, err = run("catalog", "update", tmp_path / "nothing.csv", "--yes")
+    assert code == 2
+    one_error_line(err, "nothing.csv: file not found")
+    code, _out, err = run("catalog", "update", cms_files["mue"], cms_files["mue"], "--yes")
+    one_error_line(err, "given twice")
+    assert active_catalog().is_bundled
+
+
+def test_diff_command(run: Run, next_quarter_catalog: Path, tmp_path: Path) -> None:
+    store = ClinicStore.open()
+    store.set_favourite("J9312")
+    store.close()
+    code, out, err = run("catalog", "diff", bundled_catalog_path(), next_quarter_catalog, "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["counts"]["added"] == 2 and data["counts"]["clinic_affected"] == 1
+    assert [item["code"] for item in data["prices_changed"]] == list(nq.PRICE_ORDER)
+    code, out, _err = run("catalog", "diff", bundled_catalog_path(), next_quarter_catalog)
+    assert code == 0 and "your clinic's codes affected: 1" in out
+    assert "J9312 (favourite): payment limit $74.765 → $80.000" in out
+    code, _out, err = run("catalog", "diff", tmp_path / "none.sqlite", next_quarter_catalog)
+    assert code == 2
+    one_error_line(err, "catalog file not found")
+
+
+def test_which_json_and_a_broken_user_catalog(run: Run, next_quarter_catalog: Path) -> None:
+    from jcalc.catalog.library import default_library
+
+    user = default_library().install_file(next_quarter_catalog)
+    user.path.write_bytes(b"broken")
+    code, out, err = run("catalog", "which", "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["bundled"] is True and "cannot be used" in data["problem"]
+    code, out, _err = run("catalog", "which")
+    assert "note: the updated catalog cannot be used" in out
+    code, out, _err = run("catalog", "restore", "--bundled")
+    assert code == 0
+    assert active_catalog().problem is None
