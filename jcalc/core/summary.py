@@ -392,6 +392,11 @@ def render_summary_html(summary: ClaimSummary) -> str:
         subtitle.append(f"reference <b>{_e(summary.reference.strip())}</b>")
     out.append(f'<p class="meta">{" · ".join(subtitle)}</p>')
 
+    visit = summary.encounter_warnings
+    if visit:  # first, so that neither the screen nor the page can hide them
+        out.append('<h2 class="warn">Checks over the whole visit</h2><ul class="warn">')
+        out += [f"<li>{_e(text)}</li>" for text in visit]
+        out.append("</ul>")
     if not summary.entries and not summary.administration:
         out.append(
             "<p><i>No drug entered yet: search for a code or drug and type the dose.</i></p>"
@@ -400,12 +405,6 @@ def render_summary_html(summary: ClaimSummary) -> str:
         out += _entry_html(entry)
     if summary.administration:
         out += _administration_html(summary.administration)
-
-    visit = summary.encounter_warnings
-    if visit:
-        out.append('<h2 class="warn">Checks over the whole visit</h2><ul class="warn">')
-        out += [f"<li>{_e(text)}</li>" for text in visit]
-        out.append("</ul>")
 
     totals: list[str] = []
     if summary.entries:

@@ -1,0 +1,647 @@
+"""Dose entry: dose, date of service, containers, NDC, and the helpers that feed the dose field.
+
+The panel only reads and checks what was typed (with the core's parsers, so a field can be marked
+where it is wrong); every figure is computed by :func:`jcalc.service.calculate_from_text`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jcalc.core.containers import ContainerType
+from jcalc.core.errors import JcalcError
+from jcalc.core.ndc import AmbiguousNdcError, normalize_ndc
+from jcalc.core.quantity import (
+    Dimension,
+    Quantity,
+    format_decimal,
+    parse_amount,
+    parse_concentration,
+    parse_quantity,
+)
+from jcalc.service import CalcInput
+from jcalc.ui.widgets import INVALID_STYLE, FieldError, set_invalid
+
+CONTAINER_CHOICES: tuple[tuple[str, ContainerType], ...] = (
+    ("Unknown", ContainerType.UNKNOWN),
+    ("Single-dose", ContainerType.SINGLE_DOSE),
+    ("Multi-dose", ContainerType.MULTI_DOSE),
+)
+
+FIELDS = ("dose", "packages", "ndc", "concentration", "units", "charge")
+
+_COUNT_PREFIX_RE = re.compile(r"^(?P<count>\d+)\s*[x×*]\s*(?P<rest>.+)$", re.IGNORECASE)
+_LB_PER_KG = Decimal("2.20462262185")
+
+DoseFunction = Callable[[], Quantity]
+
+
+def split_packages(text: str) -> tuple[str, ...]:
+    """ "500 mg, 100 mg" or "3 x 100 mg" → one text per opened container."""
+    out: list[str] = []
+    for part in re.split(r"[,;+]", text):
+        part = part.strip()
+        if not part:
+            continue
+        match = _COUNT_PREFIX_RE.match(part)
+        if match and int(match.group("count")) <= 200:
+            out.extend([match.group("rest").strip()] * int(match.group("count")))
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+def parse_charge(text: str) -> Decimal | None:
+    """ "$12.50" or "1,200" as a positive Decimal; None when blank; ValueError otherwise."""
+    cleaned = text.strip().replace("$", "").replace(",", "").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"'{text.strip()}' is not an amount of money, such as 12.50") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"'{text.strip()}' is not an amount of money, such as 12.50")
+    return value
+
+
+def _weight_kg(text: str) -> Decimal:
+    cleaned = text.strip().lower()
+    factor = Decimal(1)
+    if cleaned.endswith(("lb", "lbs")):
+        cleaned = cleaned.rstrip("sb").rstrip("l").strip()
+        factor = 1 / _LB_PER_KG
+    elif cleaned.endswith("kg"):
+        cleaned = cleaned[:-2].strip()
+    value = parse_amount(cleaned) * factor
+    if factor != 1:
+        value = value.quantize(Decimal("0.01")).normalize()  # kg to 10 g from pounds
+    if value <= 0 or value > 500:
+        raise JcalcError(f"a weight of '{text.strip()}' is not a patient's weight")
+    return value
+
+
+def _bsa_m2(text: str) -> Decimal:
+    cleaned = text.strip().lower().replace("m²", "").replace("m2", "").strip()
+    value = parse_amount(cleaned)
+    if value <= 0 or value > 5:
+        raise JcalcError(f"a body surface area of '{text.strip()}' m² is not possible")
+    return value
+
+
+def _per_amount(text: str, what: str) -> Quantity:
+    cleaned = re.sub(r"\s*/\s*(kg|m²|m2)\s*$", "", text.strip(), flags=re.IGNORECASE)
+    quantity = parse_quantity(cleaned, what=what)
+    if quantity.unit.dimension in (Dimension.VOLUME, Dimension.COUNT):
+        raise JcalcError(f"the {what} '{text.strip()}' must be an amount of drug, such as 5 mg")
+    return quantity
+
+
+def _product(amount: Quantity, factor: Decimal) -> Quantity:
+    value = (amount.amount * factor).quantize(Decimal("0.0001")).normalize()
+    return Quantity(value, amount.unit)
+
+
+class DoseHelpers(QFrame):
+    """Weight-, BSA- and concentration-based helpers that work out a dose for the dose field.
+
+    Signals:
+        doseChosen(str): the worked-out dose text ("701.25 mg") to put in the dose field.
+    """
+
+    doseChosen = Signal(str)  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("doseHelpers")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.per_kg_edit = self._edit("perKgEdit", "5 mg", "dose per kg of body weight")
+        self.weight_edit = self._edit("weightEdit", "70", "weight in kg (or '154 lb')")
+        self.per_m2_edit = self._edit("perM2Edit", "375 mg", "dose per m² of body surface")
+        self.bsa_edit = self._edit("bsaEdit", "1.87", "body surface area in m²")
+        self.volume_edit = self._edit("volumeEdit", "45 mL", "volume given")
+        self.helper_concentration_edit = self._edit(
+            "helperConcentrationEdit", "10 mg/mL", "concentration of the product"
+        )
+        self.weight_result = QLabel(self)
+        self.bsa_result = QLabel(self)
+        self.volume_result = QLabel(self)
+        self.weight_button = QPushButton("Use", self)
+        self.bsa_button = QPushButton("Use", self)
+        self.volume_button = QPushButton("Use", self)
+        for name, button in (
+            ("useWeightButton", self.weight_button),
+            ("useBsaButton", self.bsa_button),
+            ("useVolumeButton", self.volume_button),
+        ):
+            button.setObjectName(name)
+            button.setEnabled(False)
+            button.setAutoDefault(False)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(6, 4, 6, 4)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(3)
+        rows = (
+            (self.per_kg_edit, "per kg ×", self.weight_edit, "kg", self.weight_result,
+             self.weight_button),
+            (self.per_m2_edit, "per m² ×", self.bsa_edit, "m²", self.bsa_result, self.bsa_button),
+            (self.volume_edit, "of", self.helper_concentration_edit, "", self.volume_result,
+             self.volume_button),
+        )  # fmt: skip
+        for index, (first, between, second, after, result, button) in enumerate(rows):
+            row = 2 * index
+            grid.addWidget(first, row, 0)
+            grid.addWidget(QLabel(between, self), row, 1)
+            grid.addWidget(second, row, 2)
+            grid.addWidget(QLabel(after, self), row, 3)
+            grid.addWidget(button, row, 5)
+            grid.addWidget(result, row + 1, 0, 1, 6)  # a note or an error, under its row
+            result.setWordWrap(True)
+            result.hide()
+        grid.setColumnStretch(4, 1)
+        self._wire()
+
+    def _edit(self, name: str, placeholder: str, tip: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        edit.setToolTip(tip)
+        edit.setMaximumWidth(110)
+        return edit
+
+    def _wire(self) -> None:
+        for edit in (self.per_kg_edit, self.weight_edit):
+            edit.textChanged.connect(self._on_weight_text_changed)
+            edit.returnPressed.connect(self._on_weight_button_clicked)
+        for edit in (self.per_m2_edit, self.bsa_edit):
+            edit.textChanged.connect(self._on_bsa_text_changed)
+            edit.returnPressed.connect(self._on_bsa_button_clicked)
+        for edit in (self.volume_edit, self.helper_concentration_edit):
+            edit.textChanged.connect(self._on_volume_text_changed)
+            edit.returnPressed.connect(self._on_volume_button_clicked)
+        self.weight_button.clicked.connect(self._on_weight_button_clicked)
+        self.bsa_button.clicked.connect(self._on_bsa_button_clicked)
+        self.volume_button.clicked.connect(self._on_volume_button_clicked)
+
+    # -- the three computations ----------------------------------------------------------------
+    def weight_dose(self) -> Quantity:
+        """Dose per kg × weight; JcalcError naming what is wrong."""
+        per_kg = _per_amount(self.per_kg_edit.text(), "dose per kg")
+        return _product(per_kg, _weight_kg(self.weight_edit.text()))
+
+    def bsa_dose(self) -> Quantity:
+        """Dose per m² × body surface area; JcalcError naming what is wrong."""
+        per_m2 = _per_amount(self.per_m2_edit.text(), "dose per m²")
+        return _product(per_m2, _bsa_m2(self.bsa_edit.text()))
+
+    def volume_dose(self) -> Quantity:
+        """Drug in the given volume at the given concentration; JcalcError when unusable."""
+        volume = parse_quantity(self.volume_edit.text(), what="volume")
+        if volume.unit.dimension is not Dimension.VOLUME:
+            raise JcalcError(f"'{self.volume_edit.text().strip()}' is not a volume, such as 45 mL")
+        concentration = parse_concentration(self.helper_concentration_edit.text())
+        amount = concentration.amount_in(volume)
+        return Quantity(amount.amount.quantize(Decimal("0.0001")).normalize(), amount.unit)
+
+    @staticmethod
+    def _update(
+        result: QLabel,
+        button: QPushButton,
+        texts: tuple[str, str],
+        compute: DoseFunction,
+        note: Callable[[], str] = lambda: "",
+    ) -> None:
+        button.setText("Use")
+        button.setEnabled(False)
+        if not all(t.strip() for t in texts):
+            result.setText("")
+        else:
+            try:
+                quantity = compute()
+            except JcalcError as error:
+                result.setText(str(error))
+                result.setProperty("role", "fieldError")
+            else:
+                button.setText(f"Use {quantity}")
+                button.setEnabled(True)
+                result.setText(note())
+                result.setProperty("role", "hint")
+        result.setVisible(bool(result.text()))
+        result.style().unpolish(result)
+        result.style().polish(result)
+
+    def _choose(self, button: QPushButton, compute: DoseFunction) -> None:
+        if not button.isEnabled():
+            return
+        try:
+            quantity = compute()
+        except JcalcError:
+            return
+        self.doseChosen.emit(str(quantity))
+
+    @Slot()
+    def _on_weight_text_changed(self) -> None:
+        self._update(
+            self.weight_result,
+            self.weight_button,
+            (self.per_kg_edit.text(), self.weight_edit.text()),
+            self.weight_dose,
+            self._weight_note,
+        )
+
+    def _weight_note(self) -> str:
+        text = self.weight_edit.text().strip()
+        if text.lower().endswith(("lb", "lbs")):
+            return f"{text} = {format_decimal(_weight_kg(text))} kg"
+        return ""
+
+    @Slot()
+    def _on_bsa_text_changed(self) -> None:
+        self._update(
+            self.bsa_result,
+            self.bsa_button,
+            (self.per_m2_edit.text(), self.bsa_edit.text()),
+            self.bsa_dose,
+        )
+
+    @Slot()
+    def _on_volume_text_changed(self) -> None:
+        self._update(
+            self.volume_result,
+            self.volume_button,
+            (self.volume_edit.text(), self.helper_concentration_edit.text()),
+            self.volume_dose,
+        )
+
+    @Slot()
+    def _on_weight_button_clicked(self) -> None:
+        self._choose(self.weight_button, self.weight_dose)
+
+    @Slot()
+    def _on_bsa_button_clicked(self) -> None:
+        self._choose(self.bsa_button, self.bsa_dose)
+
+    @Slot()
+    def _on_volume_button_clicked(self) -> None:
+        self._choose(self.volume_button, self.volume_dose)
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    """What the panel's fields make: the engine's input, or the errors per field."""
+
+    entry: CalcInput | None
+    errors: dict[str, str]
+
+
+class DosePanel(QWidget):
+    """Dose, date of service, containers, NDC, concentration, hand-entered units and charge.
+
+    Signals:
+        changed(): any input that affects the calculation changed (the window debounces it).
+        dateChanged(object): the date of service changed (a ``datetime.date``).
+        addRequested(): the biller asked to add the entry to the encounter.
+    """
+
+    changed = Signal()
+    dateChanged = Signal(object)  # noqa: N815
+    addRequested = Signal()  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dosePanel")
+        self.setStyleSheet(INVALID_STYLE)
+        self._units_needed = False
+
+        self.dose_edit = QLineEdit(self)
+        self.dose_edit.setObjectName("doseEdit")
+        self.dose_edit.setPlaceholderText("450 mg, 0.4 mg, 2 mL, 75 units")
+        self.dose_edit.setToolTip("The dose given: an amount and its unit in one field")
+        self.dose_edit.setClearButtonEnabled(True)
+        font = self.dose_edit.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.dose_edit.setFont(font)
+        self.helpers_button = QToolButton(self)
+        self.helpers_button.setObjectName("helpersButton")
+        self.helpers_button.setText("Helpers")
+        self.helpers_button.setToolTip(
+            "Work out the dose: mg/kg × kg, mg/m² × m², or mL at a concentration"
+        )
+        self.helpers_button.setCheckable(True)
+        self.helpers = DoseHelpers(self)
+        self.helpers.hide()
+
+        self.date_edit = QDateEdit(QDate.currentDate(), self)
+        self.date_edit.setObjectName("dateEdit")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setToolTip("Date of service")
+        self.container_combo = QComboBox(self)
+        self.container_combo.setObjectName("containerCombo")
+        for label, kind in CONTAINER_CHOICES:
+            self.container_combo.addItem(label, kind)
+        self.container_combo.setToolTip(
+            "Single-dose containers need JW (discarded drug) or JZ (none discarded)"
+        )
+        self.packages_edit = self._line_edit(
+            "packagesEdit", "fewest items of the NDC, or type: 500 mg, 100 mg"
+        )
+        self.packages_edit.setToolTip(
+            "Labelled content of each opened single-dose container, e.g. '500 mg, 100 mg' or "
+            "'3 x 100 mg'. Leave blank to use the fewest containers of the picked NDC."
+        )
+        self.ndc_edit = self._line_edit("ndcEdit", "pick above or type")
+        self.concentration_edit = self._line_edit("concentrationEdit", "e.g. 10 mg/mL")
+        self.concentration_edit.setToolTip(
+            "Drug per mL, needed for a dose in mL when the NDC does not give it"
+        )
+        self.units_edit = self._line_edit("unitsEdit", "billing units")
+        self.units_edit.setToolTip("This code's descriptor cannot be read: type the units yourself")
+        self.charge_edit = self._line_edit("chargeEdit", "$ per unit (optional)")
+        self.charge_edit.setToolTip("The clinic's own charge per billing unit, if it has one")
+
+        self.errors: dict[str, FieldError] = {
+            name: FieldError(object_name=f"{name}Error", parent=self)
+            for name in (*FIELDS, "calculation")
+        }
+        self.add_button = QPushButton("&Add to encounter", self)
+        self.add_button.setObjectName("addToEncounterButton")
+        self.add_button.setToolTip("Keep these lines for this visit and enter the next drug")
+        self.add_button.setEnabled(False)
+        self.add_button.setAutoDefault(False)
+
+        self._layout()
+        self._wire()
+
+    def _line_edit(self, name: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(True)
+        return edit
+
+    def _layout(self) -> None:
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(3)
+        dose_label = QLabel("&Dose", self)
+        dose_label.setBuddy(self.dose_edit)
+        dose_row = QHBoxLayout()
+        dose_row.addWidget(self.dose_edit, 1)
+        dose_row.addWidget(self.helpers_button)
+        grid.addWidget(dose_label, 0, 0)
+        grid.addLayout(dose_row, 0, 1, 1, 3)
+        grid.addWidget(self.errors["dose"], 1, 1, 1, 3)
+        grid.addWidget(self.helpers, 2, 0, 1, 4)
+
+        self.units_label = QLabel("&Units", self)
+        self.units_label.setBuddy(self.units_edit)
+        grid.addWidget(self.units_label, 3, 0)
+        grid.addWidget(self.units_edit, 3, 1, 1, 3)
+        grid.addWidget(self.errors["units"], 4, 1, 1, 3)
+        self.units_label.hide()
+        self.units_edit.hide()
+
+        def label(text: str, buddy: QWidget) -> QLabel:
+            widget = QLabel(text, self)
+            widget.setBuddy(buddy)
+            return widget
+
+        grid.addWidget(label("Da&te of service", self.date_edit), 5, 0)
+        grid.addWidget(self.date_edit, 5, 1)
+        grid.addWidget(label("C&ontainer", self.container_combo), 5, 2)
+        grid.addWidget(self.container_combo, 5, 3)
+        grid.addWidget(label("O&pened", self.packages_edit), 6, 0)
+        grid.addWidget(self.packages_edit, 6, 1, 1, 3)
+        grid.addWidget(self.errors["packages"], 7, 1, 1, 3)
+        grid.addWidget(label("&NDC", self.ndc_edit), 8, 0)
+        grid.addWidget(self.ndc_edit, 8, 1)
+        grid.addWidget(label("Con&c.", self.concentration_edit), 8, 2)
+        grid.addWidget(self.concentration_edit, 8, 3)
+        grid.addWidget(self.errors["ndc"], 9, 1, 1, 3)
+        grid.addWidget(self.errors["concentration"], 10, 1, 1, 3)
+        grid.addWidget(label("C&harge", self.charge_edit), 11, 0)
+        grid.addWidget(self.charge_edit, 11, 1)
+        grid.addWidget(self.errors["charge"], 12, 1, 1, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.errors["calculation"], 1)
+        bottom.addStretch(0)
+        bottom.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(grid)
+        outer.addLayout(bottom)
+        outer.addStretch(1)
+        self._on_container_combo_changed()
+
+    def _wire(self) -> None:
+        for edit in (
+            self.dose_edit,
+            self.packages_edit,
+            self.ndc_edit,
+            self.concentration_edit,
+            self.units_edit,
+            self.charge_edit,
+        ):
+            edit.textChanged.connect(self._on_field_text_changed)
+        self.dose_edit.returnPressed.connect(self._on_dose_edit_return_pressed)
+        self.date_edit.dateChanged.connect(self._on_date_edit_date_changed)
+        self.container_combo.currentIndexChanged.connect(self._on_container_combo_changed)
+        self.helpers_button.toggled.connect(self._on_helpers_button_toggled)
+        self.helpers.doseChosen.connect(self._on_helpers_dose_chosen)
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def date_of_service(self) -> date:
+        """The date of service as a ``datetime.date``."""
+        value = self.date_edit.date().toPython()
+        assert isinstance(value, date)
+        return value
+
+    def set_date_of_service(self, day: date) -> None:
+        """Set the date of service."""
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+
+    @property
+    def container_type(self) -> ContainerType:
+        """The container kind chosen."""
+        kind = self.container_combo.currentData()
+        return kind if isinstance(kind, ContainerType) else ContainerType.UNKNOWN
+
+    def set_container_type(self, kind: ContainerType) -> None:
+        """Choose the container kind."""
+        for index, (_label, choice) in enumerate(CONTAINER_CHOICES):
+            if choice is kind:
+                self.container_combo.setCurrentIndex(index)
+
+    def set_units_needed(self, needed: bool) -> None:
+        """Show the hand-entered units field (for codes whose descriptor cannot be read)."""
+        self._units_needed = needed
+        self.units_label.setVisible(needed)
+        self.units_edit.setVisible(needed)
+        if not needed:
+            self.units_edit.clear()
+
+    def set_ndc_text(self, text: str) -> None:
+        """Put an NDC in the NDC field (from the NDC list or a search by NDC)."""
+        if self.ndc_edit.text() != text:
+            self.ndc_edit.setText(text)
+
+    def clear_entry(self) -> None:
+        """Empty the drug-specific fields for the next drug (the date of service stays)."""
+        for edit in (
+            self.dose_edit,
+            self.packages_edit,
+            self.ndc_edit,
+            self.concentration_edit,
+            self.units_edit,
+            self.charge_edit,
+        ):
+            edit.clear()
+        self.set_container_type(ContainerType.UNKNOWN)
+        self.show_errors({})
+
+    def is_blank(self) -> bool:
+        """True when neither a dose nor hand-entered units were typed."""
+        return not self.dose_edit.text().strip() and not (
+            self._units_needed and self.units_edit.text().strip()
+        )
+
+    def check(self, code: str) -> EntryCheck:
+        """Read every field; the engine input for ``code``, or the errors by field."""
+        errors: dict[str, str] = {}
+        dose_text = self.dose_edit.text().strip()
+        if dose_text:
+            try:
+                parse_quantity(dose_text)
+            except JcalcError as error:
+                errors["dose"] = str(error)
+        packages = split_packages(self.packages_edit.text())
+        for package in packages:
+            try:
+                parse_quantity(package, what="container content")
+            except JcalcError as error:
+                errors["packages"] = str(error)
+                break
+        ndc_text = self.ndc_edit.text().strip()
+        if ndc_text:
+            try:
+                normalize_ndc(ndc_text)
+            except AmbiguousNdcError:
+                pass  # the service resolves it against the catalog, or says why it cannot
+            except JcalcError as error:
+                errors["ndc"] = str(error)
+        concentration = self.concentration_edit.text().strip()
+        if concentration:
+            try:
+                parse_concentration(concentration)
+            except JcalcError as error:
+                errors["concentration"] = str(error)
+        units: int | None = None
+        units_text = self.units_edit.text().strip() if self._units_needed else ""
+        if units_text:
+            if units_text.isdigit() and int(units_text) >= 1:
+                units = int(units_text)
+            else:
+                errors["units"] = f"'{units_text}' is not a whole number of units (1 or more)"
+        charge: Decimal | None = None
+        try:
+            charge = parse_charge(self.charge_edit.text())
+        except ValueError as error:
+            errors["charge"] = str(error)
+        if errors:
+            return EntryCheck(None, errors)
+        entry = CalcInput(
+            code=code,
+            dose=dose_text or None,
+            date_of_service=self.date_of_service,
+            packages=packages,
+            ndc=ndc_text or None,
+            container=self.container_type,
+            units=units,
+            concentration=concentration or None,
+            charge_per_unit=charge,
+        )
+        return EntryCheck(entry, {})
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Mark each field named in ``errors`` (red border and message); clear the others."""
+        widgets: dict[str, QWidget] = {
+            "dose": self.dose_edit,
+            "packages": self.packages_edit,
+            "ndc": self.ndc_edit,
+            "concentration": self.concentration_edit,
+            "units": self.units_edit,
+            "charge": self.charge_edit,
+        }
+        for name, label in self.errors.items():
+            message = errors.get(name, "")
+            label.set_message(message)
+            widget = widgets.get(name)
+            if widget is not None:
+                set_invalid(widget, bool(message))
+        if "calculation" in errors and "dose" not in errors:
+            set_invalid(self.dose_edit, True)
+
+    # -- slots ---------------------------------------------------------------------------------
+    @Slot()
+    def _on_field_text_changed(self) -> None:
+        self.changed.emit()
+
+    @Slot()
+    def _on_dose_edit_return_pressed(self) -> None:
+        self.changed.emit()
+
+    @Slot(QDate)
+    def _on_date_edit_date_changed(self, _value: QDate) -> None:
+        self.dateChanged.emit(self.date_of_service)
+        self.changed.emit()
+
+    @Slot()
+    def _on_container_combo_changed(self) -> None:
+        single = self.container_type is ContainerType.SINGLE_DOSE
+        self.packages_edit.setEnabled(single)
+        if not single:
+            self.packages_edit.clear()
+        self.changed.emit()
+
+    @Slot(bool)
+    def _on_helpers_button_toggled(self, shown: bool) -> None:
+        self.helpers.setVisible(shown)
+        if shown:
+            self.helpers.per_kg_edit.setFocus()
+
+    @Slot(str)
+    def _on_helpers_dose_chosen(self, text: str) -> None:
+        self.dose_edit.setText(text)
+        self.dose_edit.setFocus()
+
+    @Slot()
+    def _on_add_button_clicked(self) -> None:
+        self.addRequested.emit()

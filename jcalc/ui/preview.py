@@ -1,0 +1,138 @@
+"""The live preview: the printed summary's HTML on screen, with the print buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jcalc.core.summary import ClaimSummary, render_summary_html
+from jcalc.ui.widgets import INVALID_STYLE
+
+
+class PreviewPanel(QWidget):
+    """Reference field, a notice line, the summary, and print preview / print / PDF buttons.
+
+    Signals:
+        referenceChanged(str): the free-text reference was edited.
+        printPreviewRequested(): the print preview button was pressed.
+        printRequested(): the print button was pressed.
+        pdfRequested(): the save-as-PDF button was pressed.
+    """
+
+    referenceChanged = Signal(str)  # noqa: N815
+    printPreviewRequested = Signal()  # noqa: N815
+    printRequested = Signal()  # noqa: N815
+    pdfRequested = Signal()  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewPanel")
+        self.setStyleSheet(INVALID_STYLE)
+        self._html = ""
+
+        self.reference_edit = QLineEdit(self)
+        self.reference_edit.setObjectName("referenceEdit")
+        self.reference_edit.setPlaceholderText("optional: account or visit number (no names)")
+        self.reference_edit.setClearButtonEnabled(True)
+        reference_label = QLabel("&Reference", self)
+        reference_label.setBuddy(self.reference_edit)
+
+        self.notice = QLabel(self)
+        self.notice.setObjectName("previewNotice")
+        self.notice.setProperty("role", "fieldError")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+
+        self.pane = QTextBrowser(self)
+        self.pane.setObjectName("previewPane")
+        self.pane.setOpenLinks(False)
+        self.pane.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps
+        self.pane.setAccessibleName("Claim-line preview")
+
+        self.print_preview_button = QPushButton("Pre&view…", self)
+        self.print_preview_button.setObjectName("printPreviewButton")
+        self.print_preview_button.setToolTip("Print preview (Ctrl+Shift+P)")
+        self.print_button = QPushButton("&Print…", self)
+        self.print_button.setObjectName("printButton")
+        self.print_button.setToolTip("Print the summary (Ctrl+P)")
+        self.pdf_button = QPushButton("Save P&DF…", self)
+        self.pdf_button.setObjectName("pdfButton")
+        self.pdf_button.setToolTip("Save the summary as a one-page PDF (Ctrl+S)")
+        for button in (self.print_preview_button, self.print_button, self.pdf_button):
+            button.setAutoDefault(False)
+
+        top = QHBoxLayout()
+        top.addWidget(reference_label)
+        top.addWidget(self.reference_edit, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_preview_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.pdf_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.pane, 1)
+        layout.addLayout(buttons)
+
+        self.reference_edit.textChanged.connect(self._on_reference_edit_text_changed)
+        self.print_preview_button.clicked.connect(self._on_print_preview_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
+
+    @property
+    def html(self) -> str:
+        """The HTML on screen (the same as printed)."""
+        return self._html
+
+    def show_summary(self, summary: ClaimSummary) -> bool:
+        """Render ``summary``; False when the page already showed exactly that."""
+        markup = render_summary_html(summary)
+        if markup == self._html:
+            return False
+        bar = self.pane.verticalScrollBar()
+        position = bar.value()
+        self._html = markup
+        self.pane.setHtml(markup)
+        bar.setValue(min(position, bar.maximum()))
+        return True
+
+    def set_notice(self, text: str) -> None:
+        """A red line above the preview (empty: hidden)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def set_printing_enabled(self, enabled: bool, reason: str = "") -> None:
+        """Enable or disable the three print buttons, with the reason as their tooltip."""
+        for button in (self.print_preview_button, self.print_button, self.pdf_button):
+            button.setEnabled(enabled)
+        self.print_button.setToolTip("Print the summary (Ctrl+P)" if enabled else reason)
+        self.pdf_button.setToolTip(
+            "Save the summary as a one-page PDF (Ctrl+S)" if enabled else reason
+        )
+
+    @Slot(str)
+    def _on_reference_edit_text_changed(self, text: str) -> None:
+        self.referenceChanged.emit(text)
+
+    @Slot()
+    def _on_print_preview_button_clicked(self) -> None:
+        self.printPreviewRequested.emit()
+
+    @Slot()
+    def _on_print_button_clicked(self) -> None:
+        self.printRequested.emit()
+
+    @Slot()
+    def _on_pdf_button_clicked(self) -> None:
+        self.pdfRequested.emit()

@@ -1,0 +1,79 @@
+"""Small shared widgets: the search field, a field error label and the in-place invalid mark."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QWidget
+
+INVALID_PROPERTY = "invalid"
+
+# Applied once per panel; a widget with the ``invalid`` property set gets a red border.
+INVALID_STYLE = """
+QLineEdit[invalid="true"], QComboBox[invalid="true"], QDateEdit[invalid="true"] {
+    border: 2px solid #c62828;
+    border-radius: 3px;
+    padding: 1px 3px;
+}
+QLabel[role="fieldError"] { color: #b71c1c; }
+QLabel[role="hint"] { color: #555555; }
+"""
+
+
+def set_invalid(widget: QWidget, invalid: bool) -> None:
+    """Mark ``widget`` as invalid (red border) or clear the mark."""
+    if bool(widget.property(INVALID_PROPERTY)) == invalid:
+        return
+    widget.setProperty(INVALID_PROPERTY, invalid)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+class FieldError(QLabel):
+    """A red message under a field; hidden while there is nothing to say."""
+
+    def __init__(self, *, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setProperty("role", "fieldError")
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def set_message(self, message: str) -> None:
+        """Show ``message``, or hide the label when it is empty."""
+        self.setText(message)
+        self.setToolTip(message)
+        self.setVisible(bool(message))
+
+
+class SearchBox(QLineEdit):
+    """The search field: Up/Down/Page keys move through the results without leaving it.
+
+    Signals:
+        moveRequested(int): move the current result by this many rows (negative: up).
+    """
+
+    moveRequested = Signal(int)  # noqa: N815
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Send navigation keys to the results; Escape clears the field; the rest types."""
+        steps = {
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_PageDown: 10,
+            Qt.Key.Key_PageUp: -10,
+        }
+        key = Qt.Key(event.key())
+        if key in steps and not event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            self.moveRequested.emit(steps[key])
+            event.accept()
+            return
+        if key is Qt.Key.Key_Escape and self.text():
+            self.clear()
+            event.accept()
+            return
+        super().keyPressEvent(event)
