@@ -46,12 +46,13 @@ import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Final
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Final
 
 from jcalc.catalog.aliases import Alias
 from jcalc.catalog.schema import ALIASES_COLUMNS, ALIASES_PK
+
+if TYPE_CHECKING:  # sqlite-utils is only needed to build, not to search
+    import sqlite_utils
 
 INDEX_VERSION: Final = 3
 
