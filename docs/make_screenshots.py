@@ -1,6 +1,6 @@
 """Screenshots of the real window under Xvfb, and a PNG of the printed summary.
 
-    python docs/make_screenshots.py [--out docs] [--scale 1.5] [--root-shot FILE]
+    python docs/make_screenshots.py [--out docs] [--scale 1.5] [--root-shot FILE] [--cms DIR]
 
 Needs ``Xvfb``, ``pdftoppm`` (poppler-utils) and, for ``--root-shot``, ImageMagick's ``import``:
 ``apt-get install -y xvfb imagemagick poppler-utils``. When ``DISPLAY`` is not set the script starts
@@ -10,7 +10,11 @@ the window on it through the xcb platform, drives it with the keyboard as a bill
 * ``screenshot-search.png``: results for "rituximab", the top row picked;
 * ``screenshot-jw.png``: 450 mg from the 500 mg Rituxan vial, with its JW line;
 * ``screenshot-warning.png``: a visit after the catalog's quarter whose MUE is exceeded;
-* ``summary-print.png``: the PDF of the JW visit as printed (pdftoppm at 100 dpi).
+* ``summary-print.png``: the PDF of the JW visit as printed (pdftoppm at 100 dpi);
+* ``screenshot-history.png``: the History window with the summaries saved above;
+* ``screenshot-update-diff.png`` and ``screenshot-update-prices.png``: "Update catalog…" reviewing
+  the hand-made next quarter of ``tests/catalog/next_quarter.py`` (derived from the CMS files in
+  ``--cms``, default ``../shared/data/cms``), on the clinic's codes and on the payment limits.
 
 The window is 1366×700 (a maximised window on a 1366×768 laptop screen, less taskbar and title).
 The user settings and data go to a temporary folder.
@@ -28,8 +32,13 @@ import time
 from datetime import date
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for tests.catalog.next_quarter
+
 SCREEN = (1366, 768)
 WINDOW = (1366, 700)
+DIALOG = (1100, 620)
+DEFAULT_CMS = ROOT.parent / "shared" / "data" / "cms"
 IN_QUARTER = date(2026, 2, 2)
 AFTER_QUARTER = date(2026, 4, 15)
 
@@ -59,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
     parser.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR, e.g. 1.5")
     parser.add_argument("--root-shot", type=Path, help="also save `import -window root` here")
+    parser.add_argument("--cms", type=Path, default=DEFAULT_CMS, help="the 2026 CMS files")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -70,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
     server = start_xvfb(args.scale) if not os.environ.get("DISPLAY") else None
     try:
-        return shoot(args.out, args.root_shot, Path(temp.name))
+        return shoot(args.out, args.root_shot, Path(temp.name), args.cms)
     finally:
         if server is not None:
             server.terminate()
@@ -78,20 +88,28 @@ def main(argv: list[str] | None = None) -> int:
         temp.cleanup()
 
 
-def shoot(out: Path, root_shot: Path | None, temp: Path) -> int:
-    from PySide6.QtCore import Qt
+def shoot(out: Path, root_shot: Path | None, temp: Path, cms: Path) -> int:
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from jcalc.core.containers import ContainerType
-    from jcalc.printing import write_pdf
     from jcalc.ui import MainWindow
+    from jcalc.ui.history_dialog import HistoryDialog
     from jcalc.ui.settings import Settings
+    from jcalc.ui.update_dialog import UpdateDialog
+    from jcalc.userdata.clinic import ClinicStore
 
     app = QApplication(sys.argv[:1])
+    store = ClinicStore.open()
+    store.set_clinic_name("Riverside Infusion Clinic")
+    store.set_favourite("J9312")
+    store.set_favourite("J1100")
+    store.set_charge("J9312", "9.50")
+    store.set_charge("J9271", "70.00")
+    store.set_note("J9312", "Rituxan 500 mg vials on the shelf; bill JW for the rest")
+    store.close()
     settings = Settings()
-    settings.clinic_name = "Riverside Infusion Clinic"
-    settings.sync()
     window = MainWindow(settings=settings)
     window.setGeometry(0, 0, *WINDOW)
     window.show()
@@ -99,9 +117,9 @@ def shoot(out: Path, root_shot: Path | None, temp: Path) -> int:
     window.activateWindow()
     QTest.qWait(300)
 
-    def save(name: str) -> None:
+    def save(name: str, widget: QWidget | None = None) -> None:
         QTest.qWait(400)
-        window.grab().save(str(out / name))
+        (widget or window).grab().save(str(out / name))
         print(f"wrote {out / name}")
 
     def search(text: str) -> None:
@@ -139,7 +157,7 @@ def shoot(out: Path, root_shot: Path | None, temp: Path) -> int:
     QTest.keyClick(window.admin_edit, Qt.Key.Key_Return)
     QTest.qWait(200)
     pdf = temp / "summary.pdf"
-    write_pdf(window.summary(), pdf)
+    window.save_pdf(pdf)  # also logged in the History
     subprocess.run(
         ["pdftoppm", "-png", "-r", "100", "-singlefile", str(pdf), str(out / "summary-print")],
         check=True,
@@ -158,6 +176,53 @@ def shoot(out: Path, root_shot: Path | None, temp: Path) -> int:
     dose("600 mg")
     window.preview.pane.verticalScrollBar().setValue(0)
     save("screenshot-warning.png")
+    window.preview.reference_edit.setText("ACCT-0057")
+    window.save_pdf(temp / "warning.pdf")
+
+    # 4. The History of printed and saved summaries.
+    window.new_visit_action.trigger()
+    window.dose_panel.set_date_of_service(IN_QUARTER)
+    search("J1100")
+    QTest.keyClick(window.search_box, Qt.Key.Key_Return)
+    dose("8 mg")
+    window.preview.reference_edit.setText("ACCT-0061")
+    window.save_pdf(temp / "dexamethasone.pdf")
+    window.history_action.trigger()
+    history = window.findChild(HistoryDialog, "historyDialog")
+    assert history is not None
+    history.setGeometry(40, 30, *DIALOG)
+    history.select_row(1)
+    save("screenshot-history.png", history)
+    history.close()
+
+    # 5. "Update catalog…": the hand-made next quarter, reviewed before it is used.
+    if cms.is_dir():
+        from tests.catalog.next_quarter import write_next_quarter
+
+        reference = {
+            "hcpcs_csv": cms / "cms-hcpcs-2026jan" / "HCPC2026_JAN_ANWEB_01122026.csv",
+            "asp": cms / "cms-asp-2026q1" / "asp_payment_limit_2026q1.csv",
+            "crosswalk": cms / "cms-asp-2026q1" / "asp_ndc_hcpcs_crosswalk_2026q1.csv",
+            "mue": cms / "cms-mue-practitioner-2026q2" / "mue_practitioner_2026q2_level2.csv",
+        }
+        files = write_next_quarter(reference, temp / "next-quarter")
+        window.update_action.trigger()
+        update = window.findChild(UpdateDialog, "updateDialog")
+        assert update is not None
+        update.setGeometry(40, 30, *DIALOG)
+        update.add_files(list(files.values()))
+        loop = QEventLoop()  # not qWait: a real event loop lets the worker thread run
+        update.reviewReady.connect(loop.quit)
+        QTimer.singleShot(120_000, loop.quit)
+        update.start()
+        loop.exec()
+        save("screenshot-update-diff.png", update)
+        update.tabs.setCurrentIndex(1)
+        save("screenshot-update-prices.png", update)
+        update.discard_button.click()
+        update.close()
+    else:
+        print(f"the CMS files are not at {cms}: no screenshot of the update")
 
     window.close()
     app.quit()

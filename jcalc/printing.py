@@ -12,6 +12,7 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,6 @@ from jcalc.core.summary import ClaimSummary, render_summary_html, summary_from_c
 if TYPE_CHECKING:
     from jcalc.catalog.store import Catalog
     from jcalc.core.calculate import Calculation
-    from jcalc.ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,15 @@ _app: QGuiApplication | None = None
 
 class PrintError(JcalcError):
     """The summary could not be printed or written."""
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """How to print: the clinic's page size and colour choice, and this PC's last printer."""
+
+    page_size: str = "Letter"  # a key of PAGE_SIZE_IDS
+    grayscale: bool = False
+    printer_name: str = ""  # "" : the system's default printer
 
 
 def ensure_gui_application() -> QGuiApplication:
@@ -141,31 +150,40 @@ def _check_writable(path: Path) -> None:
         raise PrintError(f"{path}: {error.strerror or error}") from error
 
 
-def configure_printer(printer: QPrinter, settings: Settings | None) -> None:
-    """Apply the saved printer options (printer, page size, grayscale) to ``printer``."""
-    page_size = PAGE_SIZE_IDS.get(settings.page_size if settings else "Letter")
-    printer.setPageSize(QPageSize(page_size or QPageSize.PageSizeId.Letter))
+def _page_size(name: str) -> QPageSize:
+    return QPageSize(PAGE_SIZE_IDS.get(name, QPageSize.PageSizeId.Letter))
+
+
+def configure_printer(printer: QPrinter, options: PrintOptions | None) -> None:
+    """Apply the print options (printer, page size, grayscale) to ``printer``."""
+    printer.setPageSize(_page_size(options.page_size if options else "Letter"))
     printer.setPageMargins(
         QMarginsF(PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM),
         QPageLayout.Unit.Millimeter,
     )
     printer.setDocName("jcalc claim-line summary")
     printer.setCreator(f"jcalc {__version__}")
-    if settings is None:
+    if options is None:
         return
-    if settings.printer_name:
-        printer.setPrinterName(settings.printer_name)
+    if options.printer_name:
+        printer.setPrinterName(options.printer_name)
     printer.setColorMode(
-        QPrinter.ColorMode.GrayScale if settings.grayscale else QPrinter.ColorMode.Color
+        QPrinter.ColorMode.GrayScale if options.grayscale else QPrinter.ColorMode.Color
     )
 
 
 def print_preview(
-    parent: QWidget | None, summary: ClaimSummary, settings: Settings | None = None
+    parent: QWidget | None,
+    summary: ClaimSummary,
+    options: PrintOptions | None = None,
+    on_printed: Callable[[str], None] | None = None,
 ) -> QPrintPreviewDialog:
-    """Open a print preview of ``summary`` without blocking; the dialog is returned."""
+    """Open a print preview of ``summary`` without blocking; the dialog is returned.
+
+    ``on_printed`` gets the printer's name when the biller prints from the preview.
+    """
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    configure_printer(printer, settings)
+    configure_printer(printer, options)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setObjectName("printPreviewDialog")
     dialog.setWindowTitle("Print preview: claim-line summary")
@@ -174,6 +192,8 @@ def print_preview(
     dialog.paintRequested.connect(
         lambda target, _printer=printer: render_to_device(summary, target)
     )
+    if on_printed is not None:  # the preview's print button prints, then accepts the dialog
+        dialog.accepted.connect(lambda _printer=printer: on_printed(_printer.printerName()))
     dialog.resize(900, 700)
     dialog.open()
     return dialog
@@ -182,15 +202,17 @@ def print_preview(
 def print_summary(
     parent: QWidget | None,
     summary: ClaimSummary,
-    settings: Settings | None = None,
+    options: PrintOptions | None = None,
     on_error: Callable[[str], None] | None = None,
+    on_printed: Callable[[str], None] | None = None,
 ) -> QPrintDialog:
     """Open the print dialog without blocking; print ``summary`` when it is accepted.
 
-    A printer that cannot be opened is reported through ``on_error`` (or the log).
+    A printer that cannot be opened is reported through ``on_error`` (or the log); after a
+    successful print ``on_printed`` gets the printer's name.
     """
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    configure_printer(printer, settings)
+    configure_printer(printer, options)
     dialog = QPrintDialog(printer, parent)
     dialog.setObjectName("printDialog")
     dialog.setWindowTitle("Print claim-line summary")
@@ -204,10 +226,9 @@ def print_summary(
             if on_error is not None:
                 on_error(f"Could not print: {error}")
             return
-        if settings is not None:
-            settings.printer_name = printer.printerName()
-            settings.sync()
         log.info("summary printed on %s", printer.printerName() or "the default printer")
+        if on_printed is not None:
+            on_printed(printer.printerName())
 
     dialog.accepted.connect(on_accepted)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -215,14 +236,14 @@ def print_summary(
     return dialog
 
 
-def write_pdf(summary: ClaimSummary, path: Path | str) -> Path:
-    """Write the summary to ``path`` as a one-page Letter PDF; works without a display."""
+def write_pdf(summary: ClaimSummary, path: Path | str, *, page_size: str = "Letter") -> Path:
+    """Write the summary to ``path`` as a one-page PDF (Letter by default); needs no display."""
     ensure_gui_application()
     target = Path(path)
     with target.open("wb"):
         pass  # fails early, with the file name, when the folder is missing or read-only
     writer = QPdfWriter(str(target))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+    writer.setPageSize(_page_size(page_size))
     writer.setPageMargins(
         QMarginsF(PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM),
         QPageLayout.Unit.Millimeter,
@@ -236,18 +257,23 @@ def write_pdf(summary: ClaimSummary, path: Path | str) -> Path:
     return target
 
 
-def write_pdf_for_calculation(catalog: Catalog, calculation: Calculation, path: Path) -> None:
+def write_pdf_for_calculation(
+    catalog: Catalog,
+    calculation: Calculation,
+    path: Path,
+    *,
+    clinic_name: str = "",
+    page_size: str = "Letter",
+) -> None:
     """The PDF of ``jcalc calc … --pdf FILE``: the same summary as the window, for one drug."""
     ensure_gui_application()
-    from jcalc.ui.settings import Settings
-
     info = catalog.info()
     summary = summary_from_calculations(
         [calculation],
         date_of_service=calculation.request.date_of_service,
-        clinic_name=Settings().clinic_name,
+        clinic_name=clinic_name,
         catalog_quarter=info.asp_quarter,
         catalog_effective_from=info.asp_effective_from,
         catalog_effective_to=info.asp_effective_to,
     )
-    write_pdf(summary, path)
+    write_pdf(summary, path, page_size=page_size)

@@ -1,6 +1,8 @@
 """The catalog-aware front of the engine: turns what a biller typed into a core calculation.
 
 The command line and the window both call :func:`calculate_from_text`, so they can never disagree.
+Both pass the clinic's data (``clinic=``): a code's saved charge per unit and an NDC's saved unit
+qualifier apply whenever the entry does not set them itself.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from jcalc.catalog.store import Catalog
 from jcalc.core.calculate import Calculation, DoseRequest, calculate
@@ -16,6 +19,18 @@ from jcalc.core.drug import DrugCode, NdcProduct, normalize_code
 from jcalc.core.errors import InputError
 from jcalc.core.ndc import AmbiguousNdcError, NdcQualifier, format_ndc, normalize_ndc
 from jcalc.core.quantity import Quantity, parse_concentration, parse_quantity
+
+
+class ClinicDefaults(Protocol):
+    """What the calculation takes from the clinic's data (:class:`jcalc.userdata.ClinicStore`)."""
+
+    def charge_per_unit(self, code: str) -> Decimal | None:
+        """The clinic's saved charge per billing unit of ``code``, or None."""
+        ...
+
+    def ndc_qualifier(self, ndc: str) -> NdcQualifier | None:
+        """The unit qualifier the clinic saved for an 11-digit NDC, or None."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -74,8 +89,14 @@ def _containers(packages: tuple[str, ...]) -> tuple[Quantity, ...]:
     return tuple(parse_quantity(p, what="container content") for p in packages)
 
 
-def calculate_from_text(catalog: Catalog, entry: CalcInput) -> Calculation:
-    """Validate the typed entry against the catalog and run the core calculation."""
+def calculate_from_text(
+    catalog: Catalog, entry: CalcInput, *, clinic: ClinicDefaults | None = None
+) -> Calculation:
+    """Validate the typed entry against the catalog and run the core calculation.
+
+    With ``clinic``, the code's saved charge per unit and the NDC's saved unit qualifier are used
+    when the entry leaves them blank (what the entry sets always wins).
+    """
     drug = lookup_code(catalog, entry.code)
     warnings: list[str] = list(entry.extra_warnings)
     dose = parse_quantity(entry.dose) if entry.dose and entry.dose.strip() else None
@@ -102,6 +123,23 @@ def calculate_from_text(catalog: Catalog, entry: CalcInput) -> Calculation:
             raise InputError(
                 f"'{entry.qualifier}' is not an NDC unit qualifier; use UN, ML, GR, F2 or ME"
             ) from None
+    charge = entry.charge_per_unit
+    notes: list[str] = []  # where the clinic's data changed the result, in words
+    if clinic is not None:
+        if charge is None:
+            charge = clinic.charge_per_unit(drug.hcpcs)
+            if charge is not None:
+                notes.append(
+                    f"Clinic charge: ${format(charge, 'f')} per unit, the charge saved for "
+                    f"{drug.hcpcs}."
+                )
+        if qualifier is None and product is not None:
+            qualifier = clinic.ndc_qualifier(product.ndc)
+            if qualifier is not None:
+                notes.append(
+                    f"NDC unit qualifier {qualifier.value} ({qualifier.meaning}): the one saved "
+                    f"for NDC {format_ndc(product.ndc)}."
+                )
     request = DoseRequest(
         dose=dose,
         date_of_service=entry.date_of_service,
@@ -111,13 +149,15 @@ def calculate_from_text(catalog: Catalog, entry: CalcInput) -> Calculation:
         concentration=parse_concentration(entry.concentration) if entry.concentration else None,
         units_override=entry.units,
         qualifier_override=qualifier,
-        charge_per_unit=entry.charge_per_unit,
+        charge_per_unit=charge,
         drug_name=entry.drug_name,
     )
     result = calculate(drug, request)
     warnings.extend(_quarter_warnings(catalog, entry.date_of_service))
     if warnings:
         result = replace(result, warnings=tuple(warnings) + result.warnings)
+    if notes:
+        result = replace(result, explanation=result.explanation + tuple(notes))
     return result
 
 

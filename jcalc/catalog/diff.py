@@ -129,6 +129,11 @@ def _ndc_pairs(catalog: Catalog) -> set[tuple[str, str]]:
     return {(str(c), str(n)) for c, n in catalog.connection.execute("SELECT hcpcs, ndc FROM ndcs")}
 
 
+def limit_text(value: Decimal | None) -> str:
+    """ "$74.765": a payment limit at its own precision (at least cents), or "none"."""
+    return _money(value)
+
+
 def _money(value: Decimal | None) -> str:
     """ "$74.765": a payment limit at its own precision (at least cents), or "none"."""
     if value is None:
@@ -270,6 +275,26 @@ class PriceChange:
             return None
         return (delta * 100 / self.old).quantize(Decimal("0.1"))
 
+    @property
+    def old_text(self) -> str:
+        """The old limit per unit: "$74.765" or "none"."""
+        return _money(self.old)
+
+    @property
+    def new_text(self) -> str:
+        """The new limit per unit: "$80.000" or "none"."""
+        return _money(self.new)
+
+    @property
+    def change_text(self) -> str:
+        """ "+$5.235 (+7.0%)", "newly priced" or "no longer priced"."""
+        delta, percent = self.delta, self.percent
+        if delta is None:
+            return "newly priced" if self.old is None else "no longer priced"
+        sign = "+" if delta >= 0 else "-"
+        text = f"{sign}{_money(abs(delta))}"
+        return text + (f" ({percent:+}%)" if percent is not None else "")
+
     def describe(self) -> str:
         """ "$74.765 → $80.000 (+$5.235, +7.0%)"."""
         text = f"{_money(self.old)} → {_money(self.new)}"
@@ -300,6 +325,16 @@ class MueChange:
     name: str
     old: MueLimit | None
     new: MueLimit | None
+
+    @property
+    def old_text(self) -> str:
+        """The old MUE in words, or "none"."""
+        return _mue_text(self.old)
+
+    @property
+    def new_text(self) -> str:
+        """The new MUE in words, or "none"."""
+        return _mue_text(self.new)
 
     def describe(self) -> str:
         """ "10 units per day (clinical) → 8 units per day (clinical)"."""

@@ -69,6 +69,7 @@ from jcalc.catalog.search_index import (
 )
 from jcalc.catalog.store import descriptor_from_columns
 from jcalc.core.descriptor import Descriptor, descriptor_label
+from jcalc.core.drug import DrugCode
 from jcalc.core.errors import JcalcError
 
 MAX_QUERY_CHARS: Final = 200
@@ -159,6 +160,20 @@ class SearchResult:
             "ndc": self.ndc,
             "score": self.score,
         }
+
+
+def result_for_code(drug: DrugCode, *, day: date, matched: str, score: int = 0) -> SearchResult:
+    """A result row for a code found another way (the clinic's favourites and recent codes)."""
+    return SearchResult(
+        hcpcs=drug.hcpcs,
+        name=drug.name,
+        descriptor=descriptor_label(drug.descriptor),
+        status=drug.status_on(day),
+        matched=matched,
+        brand="",
+        ndc=None,
+        score=score,
+    )
 
 
 class _CodeInfo(NamedTuple):

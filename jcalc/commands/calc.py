@@ -1,10 +1,16 @@
-"""``jcalc calc``: one drug's dose to claim lines, as text or JSON."""
+"""``jcalc calc``: one drug's dose to claim lines, as text or JSON.
+
+Like the window, it uses the clinic's data: the code's saved charge per unit and the NDC's saved
+unit qualifier apply unless ``--qualifier`` is given (``--no-clinic-data`` ignores them).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +20,8 @@ from jcalc.core.containers import ContainerType
 from jcalc.core.errors import JcalcError
 from jcalc.core.presentation import calculation_to_dict, calculation_to_text
 from jcalc.service import CalcInput, calculate_from_text
+from jcalc.userdata.clinic import ClinicStore
+from jcalc.userdata.database import UserDataError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,9 +58,32 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--drug-name", default="", help="drug name for the note of a NOC code")
     parser.add_argument("--qualifier", help="NDC unit qualifier to use: UN, ML, GR, F2 or ME")
     parser.add_argument("--catalog", type=Path, help="catalog file (default: the catalog in use)")
+    parser.add_argument(
+        "--no-clinic-data",
+        action="store_true",
+        help="ignore the clinic's saved charges and NDC qualifiers (and its name on the PDF)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--pdf", type=Path, help="also write the printed summary to this PDF")
     parser.set_defaults(handler=run)
+
+
+@contextlib.contextmanager
+def clinic_store(wanted: bool) -> Iterator[ClinicStore | None]:
+    """The per-user clinic store, or None when not wanted or not readable (with a warning)."""
+    if not wanted:
+        yield None
+        return
+    try:
+        store = ClinicStore.open()
+    except UserDataError as error:
+        print(f"warning: the clinic's data is not used: {error}", file=sys.stderr)
+        yield None
+        return
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,12 +106,22 @@ def run(args: argparse.Namespace) -> int:
         drug_name=args.drug_name,
     )
     try:
-        with open_chosen_catalog(args.catalog) as catalog:
-            result = calculate_from_text(catalog, entry)
+        with (
+            open_chosen_catalog(args.catalog) as catalog,
+            clinic_store(not args.no_clinic_data) as clinic,
+        ):
+            result = calculate_from_text(catalog, entry, clinic=clinic)
             if args.pdf is not None:
                 from jcalc.printing import write_pdf_for_calculation  # Qt only when asked
 
-                write_pdf_for_calculation(catalog, result, args.pdf)
+                settings = clinic.settings() if clinic is not None else None
+                write_pdf_for_calculation(
+                    catalog,
+                    result,
+                    args.pdf,
+                    clinic_name=settings.clinic_name if settings else "",
+                    page_size=settings.page_size if settings else "Letter",
+                )
     except JcalcError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -165,6 +165,7 @@ class ClaimSummary:
     catalog_effective_to: date | None = None
     generated_on: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     program: str = "jcalc"
+    patient_name: str = ""  # only when the clinic turned its patient field on
 
     @property
     def lines(self) -> tuple[ClaimLine, ...]:
@@ -388,6 +389,8 @@ def render_summary_html(summary: ClaimSummary) -> str:
     ]
     subtitle = ["Drug claim lines" if summary.clinic_name.strip() else "jcalc"]
     subtitle.append(f"date of service <b>{_e(_date(summary.date_of_service))}</b>")
+    if summary.patient_name.strip():
+        subtitle.append(f"patient <b>{_e(summary.patient_name.strip())}</b>")
     if summary.reference.strip():
         subtitle.append(f"reference <b>{_e(summary.reference.strip())}</b>")
     out.append(f'<p class="meta">{" · ".join(subtitle)}</p>')

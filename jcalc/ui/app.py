@@ -1,5 +1,9 @@
 """Start the window: Qt application, logging to a file, Qt messages and unexpected errors.
 
+The window opens the catalog in use (the updated one, else the bundled one) and the clinic's
+database. A second jcalc of the same user finds the instance lock taken, warns and opens
+read-only (see :mod:`jcalc.ui.instance`).
+
 ``JCALC_QUIT_AFTER_SHOW=1`` makes the application quit right after the window's first frame has
 been painted (the smoke test of ``jcalc`` with no arguments and of frozen builds).
 """
@@ -25,10 +29,10 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from jcalc import __version__
-from jcalc.catalog.store import open_catalog
 from jcalc.core.errors import JcalcError
 from jcalc.paths import user_data_dir
 from jcalc.ui.errors import ExceptionHandler
+from jcalc.ui.instance import acquire_instance_lock
 from jcalc.ui.main_window import MainWindow
 from jcalc.ui.settings import Settings
 
@@ -96,7 +100,7 @@ def _fail_to_start(message: str) -> int:
 
 
 def run_app(argv: Sequence[str] | None = None) -> int:
-    """Open the window on the bundled catalog and run until it closes; the exit code."""
+    """Open the window on the catalog in use and run until it closes; the exit code."""
     args = list(argv) if argv is not None else list(sys.argv)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(args or ["jcalc"])
@@ -110,22 +114,24 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     window: MainWindow | None = None
     hook = ExceptionHandler(parent=lambda: window)
     hook.install()
+    instance = acquire_instance_lock()
     try:
         try:
-            catalog = open_catalog()
+            window = MainWindow(settings=Settings(), read_only=instance.read_only)
         except JcalcError as error:
             return _fail_to_start(str(error))
-        try:
-            window = MainWindow(catalog=catalog, settings=Settings())
-            window.show()
-            if os.environ.get(QUIT_AFTER_SHOW_ENV):
-                QuitAfterFirstFrame(window)
-                QTimer.singleShot(QUIT_FALLBACK_MS, lambda: app.exit(3))
-            code = app.exec()
-            log.info("jcalc exiting with code %d", code)
-            return code
-        finally:
-            catalog.close()
+        log.info("catalog in use: %s", window.catalog.info().path)
+        window.show()
+        if instance.read_only:
+            window.show_second_instance_warning(instance.owner)
+        if os.environ.get(QUIT_AFTER_SHOW_ENV):
+            QuitAfterFirstFrame(window)
+            QTimer.singleShot(QUIT_FALLBACK_MS, lambda: app.exit(3))
+        code = app.exec()
+        window.close()  # closes the catalog and the clinic's database (idempotent)
+        log.info("jcalc exiting with code %d", code)
+        return code
     finally:
+        instance.release()
         hook.uninstall()
         qInstallMessageHandler(previous_handler)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from jcalc.core.containers import ContainerType
 from jcalc.core.errors import JcalcError
-from jcalc.core.ndc import AmbiguousNdcError, normalize_ndc
+from jcalc.core.ndc import AmbiguousNdcError, NdcQualifier, normalize_ndc
 from jcalc.core.quantity import (
     Dimension,
     Quantity,
@@ -48,6 +48,7 @@ CONTAINER_CHOICES: tuple[tuple[str, ContainerType], ...] = (
 )
 
 FIELDS = ("dose", "packages", "ndc", "concentration", "units", "charge")
+AUTO_QUALIFIER = "Auto"
 
 _COUNT_PREFIX_RE = re.compile(r"^(?P<count>\d+)\s*[x×*]\s*(?P<rest>.+)$", re.IGNORECASE)
 _LB_PER_KG = Decimal("2.20462262185")
@@ -314,24 +315,40 @@ class EntryCheck:
     errors: dict[str, str]
 
 
+def charge_text(value: Decimal | None) -> str:
+    """A charge as typed in the charge field: "12.50" (blank for None)."""
+    return "" if value is None else format(value, "f")
+
+
 class DosePanel(QWidget):
-    """Dose, date of service, containers, NDC, concentration, hand-entered units and charge.
+    """Dose, date of service, containers, NDC and its unit qualifier, concentration,
+    hand-entered units and charge, with the buttons that save the clinic's defaults.
 
     Signals:
         changed(): any input that affects the calculation changed (the window debounces it).
         dateChanged(object): the date of service changed (a ``datetime.date``).
         addRequested(): the biller asked to add the entry to the encounter.
+        ndcTextChanged(str): the NDC field changed (as typed).
+        qualifierChosen(str): the biller chose a unit qualifier ("" for Auto).
+        saveChargeRequested(): save the typed charge as the clinic's charge of the code.
+        rememberDefaultsRequested(): remember the NDC and container type for the code.
     """
 
     changed = Signal()
     dateChanged = Signal(object)  # noqa: N815
     addRequested = Signal()  # noqa: N815
+    ndcTextChanged = Signal(str)  # noqa: N815
+    qualifierChosen = Signal(str)  # noqa: N815
+    saveChargeRequested = Signal()  # noqa: N815
+    rememberDefaultsRequested = Signal()  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dosePanel")
         self.setStyleSheet(INVALID_STYLE)
         self._units_needed = False
+        self._saved_charge: Decimal | None = None
+        self._clinic_editable = False
 
         self.dose_edit = QLineEdit(self)
         self.dose_edit.setObjectName("doseEdit")
@@ -378,7 +395,39 @@ class DosePanel(QWidget):
         self.units_edit = self._line_edit("unitsEdit", "billing units")
         self.units_edit.setToolTip("This code's descriptor cannot be read: type the units yourself")
         self.charge_edit = self._line_edit("chargeEdit", "$ per unit (optional)")
-        self.charge_edit.setToolTip("The clinic's own charge per billing unit, if it has one")
+        self.charge_edit.setToolTip(
+            "The clinic's own charge per billing unit. Filled in with the charge saved for the "
+            "code; left blank, the saved charge applies."
+        )
+        self.save_charge_button = QPushButton("Save as clinic charge", self)
+        self.save_charge_button.setObjectName("saveChargeButton")
+        self.save_charge_button.setToolTip("Save this charge as the clinic's charge per unit")
+        self.save_charge_button.setEnabled(False)
+        self.qualifier_combo = QComboBox(self)
+        self.qualifier_combo.setObjectName("qualifierCombo")
+        self.qualifier_combo.addItem(AUTO_QUALIFIER, "")
+        self.qualifier_combo.setItemData(
+            0,
+            "jcalc chooses: ML when the crosswalk gives the volume, else UN",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+        for qualifier in NdcQualifier:
+            self.qualifier_combo.addItem(qualifier.value, qualifier.value)
+            self.qualifier_combo.setItemData(
+                self.qualifier_combo.count() - 1, qualifier.meaning, Qt.ItemDataRole.ToolTipRole
+            )
+        self.qualifier_combo.setToolTip(
+            "NDC unit qualifier for the NDC quantity. A choice is saved for this NDC and used "
+            "every time it is billed; Auto lets jcalc choose."
+        )
+        self.qualifier_combo.setEnabled(False)
+        self.remember_button = QPushButton("Remember as default", self)
+        self.remember_button.setObjectName("rememberDefaultsButton")
+        self.remember_button.setToolTip(
+            "Remember this NDC and container type for the code: they are filled in when it is "
+            "picked"
+        )
+        self.remember_button.setEnabled(False)
 
         self.errors: dict[str, FieldError] = {
             name: FieldError(object_name=f"{name}Error", parent=self)
@@ -389,6 +438,8 @@ class DosePanel(QWidget):
         self.add_button.setToolTip("Keep these lines for this visit and enter the next drug")
         self.add_button.setEnabled(False)
         self.add_button.setAutoDefault(False)
+        for button in (self.save_charge_button, self.remember_button):
+            button.setAutoDefault(False)
 
         self._layout()
         self._wire()
@@ -437,13 +488,21 @@ class DosePanel(QWidget):
         grid.addWidget(self.errors["packages"], 7, 1, 1, 3)
         grid.addWidget(label("&NDC", self.ndc_edit), 8, 0)
         grid.addWidget(self.ndc_edit, 8, 1)
-        grid.addWidget(label("Con&c.", self.concentration_edit), 8, 2)
-        grid.addWidget(self.concentration_edit, 8, 3)
+        grid.addWidget(QLabel("Qualifier", self), 8, 2)
+        grid.addWidget(self.qualifier_combo, 8, 3)
         grid.addWidget(self.errors["ndc"], 9, 1, 1, 3)
-        grid.addWidget(self.errors["concentration"], 10, 1, 1, 3)
-        grid.addWidget(label("C&harge", self.charge_edit), 11, 0)
-        grid.addWidget(self.charge_edit, 11, 1)
+        grid.addWidget(label("Con&c.", self.concentration_edit), 10, 0)
+        grid.addWidget(self.concentration_edit, 10, 1)
+        grid.addWidget(label("C&harge", self.charge_edit), 10, 2)
+        grid.addWidget(self.charge_edit, 10, 3)
+        grid.addWidget(self.errors["concentration"], 11, 1, 1, 3)
         grid.addWidget(self.errors["charge"], 12, 1, 1, 3)
+        clinic_row = QHBoxLayout()
+        clinic_row.setSpacing(4)
+        clinic_row.addStretch(1)
+        clinic_row.addWidget(self.remember_button)
+        clinic_row.addWidget(self.save_charge_button)
+        grid.addLayout(clinic_row, 13, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 
@@ -475,6 +534,11 @@ class DosePanel(QWidget):
         self.helpers_button.toggled.connect(self._on_helpers_button_toggled)
         self.helpers.doseChosen.connect(self._on_helpers_dose_chosen)
         self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.ndc_edit.textChanged.connect(self._on_ndc_edit_text_changed)
+        self.charge_edit.textChanged.connect(self._on_charge_edit_text_changed)
+        self.qualifier_combo.activated.connect(self._on_qualifier_combo_activated)
+        self.save_charge_button.clicked.connect(self._on_save_charge_button_clicked)
+        self.remember_button.clicked.connect(self._on_remember_button_clicked)
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -513,6 +577,57 @@ class DosePanel(QWidget):
         if self.ndc_edit.text() != text:
             self.ndc_edit.setText(text)
 
+    @property
+    def qualifier(self) -> str | None:
+        """The unit qualifier chosen ("ML"), or None for Auto."""
+        value = self.qualifier_combo.currentData()
+        return value if isinstance(value, str) and value else None
+
+    def set_qualifier(self, value: str | None) -> None:
+        """Show ``value`` (None: Auto) in the qualifier selector without saving anything."""
+        index = self.qualifier_combo.findData(value or "")
+        self.qualifier_combo.setCurrentIndex(max(index, 0))
+
+    @property
+    def saved_charge(self) -> Decimal | None:
+        """The clinic's saved charge of the picked code."""
+        return self._saved_charge
+
+    def set_saved_charge(self, charge: Decimal | None) -> None:
+        """A code was picked: fill the charge field with its saved charge (blank: none)."""
+        self._saved_charge = charge
+        self.charge_edit.setPlaceholderText(
+            "$ per unit (optional)" if charge is None else f"clinic's charge: {charge_text(charge)}"
+        )
+        self.charge_edit.setText(charge_text(charge))
+        self._update_clinic_buttons()
+
+    def set_clinic_editable(self, editable: bool) -> None:
+        """Allow saving the clinic's charge and defaults (a code is picked, not read-only)."""
+        self._clinic_editable = editable
+        self._update_clinic_buttons()
+
+    def _update_clinic_buttons(self) -> None:
+        try:
+            typed = parse_charge(self.charge_edit.text())
+        except ValueError:
+            typed, valid = None, False
+        else:
+            valid = True
+        changed = valid and typed != self._saved_charge
+        forget = valid and typed is None and self._saved_charge is not None
+        self.save_charge_button.setText(
+            "Forget clinic charge" if forget else "Save as clinic charge"
+        )
+        self.save_charge_button.setToolTip(
+            "Remove the clinic's saved charge of this code"
+            if forget
+            else "Save this charge as the clinic's charge per unit of this code"
+        )
+        self.save_charge_button.setEnabled(self._clinic_editable and changed)
+        self.remember_button.setEnabled(self._clinic_editable)
+        self.qualifier_combo.setEnabled(bool(self.ndc_edit.text().strip()))
+
     def clear_entry(self) -> None:
         """Empty the drug-specific fields for the next drug (the date of service stays)."""
         for edit in (
@@ -525,6 +640,8 @@ class DosePanel(QWidget):
         ):
             edit.clear()
         self.set_container_type(ContainerType.UNKNOWN)
+        self.set_qualifier(None)
+        self.charge_edit.setText(charge_text(self._saved_charge))
         self.show_errors({})
 
     def is_blank(self) -> bool:
@@ -586,6 +703,7 @@ class DosePanel(QWidget):
             container=self.container_type,
             units=units,
             concentration=concentration or None,
+            qualifier=self.qualifier,
             charge_per_unit=charge,
         )
         return EntryCheck(entry, {})
@@ -645,3 +763,25 @@ class DosePanel(QWidget):
     @Slot()
     def _on_add_button_clicked(self) -> None:
         self.addRequested.emit()
+
+    @Slot(str)
+    def _on_ndc_edit_text_changed(self, text: str) -> None:
+        self._update_clinic_buttons()
+        self.ndcTextChanged.emit(text)
+
+    @Slot(str)
+    def _on_charge_edit_text_changed(self, _text: str) -> None:
+        self._update_clinic_buttons()
+
+    @Slot(int)
+    def _on_qualifier_combo_activated(self, _index: int) -> None:
+        self.qualifierChosen.emit(self.qualifier or "")
+        self.changed.emit()
+
+    @Slot()
+    def _on_save_charge_button_clicked(self) -> None:
+        self.saveChargeRequested.emit()
+
+    @Slot()
+    def _on_remember_button_clicked(self) -> None:
+        self.rememberDefaultsRequested.emit()

@@ -1,4 +1,5 @@
-"""What the catalog says about the picked code, and its NDCs to pick from."""
+"""What the catalog says about the picked code, its NDCs to pick from, and the clinic's mark and
+note on it (favourite star, free-text note)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,17 @@ import html
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +26,10 @@ from jcalc.core.descriptor import DescriptorKind
 from jcalc.core.drug import DrugCode, NdcProduct
 from jcalc.core.quantity import format_decimal
 from jcalc.ui.ndc_model import COL_BRAND, COL_LABELER, COL_NDC, COL_PACKAGE, NdcTableModel
+from jcalc.userdata.clinic import MAX_NOTE_LENGTH, CodeSettings
+
+NOTE_SAVE_DELAY_MS = 700
+STAR_ON, STAR_OFF = "★", "☆"
 
 _KIND_WORDS = {
     DescriptorKind.PER_AMOUNT: "1 unit per",
@@ -74,18 +81,50 @@ def dates_text(drug: DrugCode, day: date) -> str:
 
 
 class DrugPanel(QWidget):
-    """The picked code's descriptor, price, MUE and dates, and its crosswalk NDCs.
+    """The picked code's descriptor, price, MUE and dates, its crosswalk NDCs, the clinic's star
+    and note.
 
     Signals:
         ndcPicked(str): an NDC row was picked (11 digits), or "" when the pick was cleared.
+        favouriteToggled(str, bool): the biller starred (True) or unstarred a code.
+        noteEdited(str, str): the biller changed a code's note (sent once typing pauses).
     """
 
     ndcPicked = Signal(str)  # noqa: N815
+    favouriteToggled = Signal(str, bool)  # noqa: N815
+    noteEdited = Signal(str, str)  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("drugPanel")
         self._syncing = False
+        self._code = ""  # the code the star and the note belong to
+        self._note_timer = QTimer(self)
+        self._note_timer.setObjectName("noteTimer")
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
+
+        self.favourite_button = QToolButton(self)
+        self.favourite_button.setObjectName("favouriteButton")
+        self.favourite_button.setCheckable(True)
+        self.favourite_button.setText(STAR_OFF)
+        self.favourite_button.setAutoRaise(True)
+        self.favourite_button.setStyleSheet(
+            "QToolButton#favouriteButton { color: #b8860b; border: none; padding: 0 2px; }"
+            "QToolButton#favouriteButton:disabled { color: #b0b0b0; }"
+        )
+        star_font = self.favourite_button.font()
+        star_font.setPointSizeF(star_font.pointSizeF() * 1.5)
+        self.favourite_button.setFont(star_font)
+        self.favourite_button.setToolTip(
+            "The clinic's favourite: shown first in search when the search box is empty"
+        )
+        self.favourite_button.setAccessibleName("Favourite")
+        self.note_edit = QLineEdit(self)
+        self.note_edit.setObjectName("noteEdit")
+        self.note_edit.setPlaceholderText("the clinic's note on this code (saved as you type)")
+        self.note_edit.setMaxLength(MAX_NOTE_LENGTH)
+        self.note_edit.setClearButtonEnabled(True)
 
         self.title = QLabel("No code picked yet: search above, then press Enter.", self)
         self.title.setObjectName("drugTitle")
@@ -134,20 +173,30 @@ class DrugPanel(QWidget):
         form.addRow("ASP limit", self.price)
         form.addRow("MUE", self.mue)
         form.addRow("Dates", self.dates)
+        form.addRow("Clinic note", self.note_edit)
+        title_row = QHBoxLayout()
+        title_row.setSpacing(2)
+        title_row.addWidget(self.favourite_button, 0, Qt.AlignmentFlag.AlignTop)
+        title_row.addWidget(self.title, 1)
         ndc_bar = QHBoxLayout()
         ndc_bar.addWidget(self.ndc_label, 1)
         ndc_bar.addWidget(self.clear_ndc_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.title)
+        layout.addLayout(title_row)
         layout.addLayout(form)
         layout.addLayout(ndc_bar)
         layout.addWidget(self.ndc_view, 1)
 
         self.ndc_view.selectionModel().selectionChanged.connect(self._on_ndc_view_selection_changed)
         self.clear_ndc_button.clicked.connect(self._on_clear_ndc_button_clicked)
+        self.favourite_button.toggled.connect(self._on_favourite_button_toggled)
+        self.note_edit.textEdited.connect(self._on_note_edit_text_edited)
+        self.note_edit.editingFinished.connect(self.flush_note)
+        self._note_timer.timeout.connect(self._on_note_timer_timeout)
         self.set_drug(None, [], quarter="", day=date.today())
+        self.set_clinic(None, editable=False)
 
     def _value(self, name: str) -> QLabel:
         label = QLabel(self)
@@ -166,6 +215,11 @@ class DrugPanel(QWidget):
         message: str = "",
     ) -> None:
         """Show ``drug`` (None: nothing picked; ``message`` says why) and its products."""
+        self.flush_note()
+        code = drug.hcpcs if drug is not None else ""
+        if code != self._code:
+            self._code = code
+            self.set_clinic(None, editable=False)
         self._syncing = True
         try:
             if drug is None:
@@ -193,6 +247,34 @@ class DrugPanel(QWidget):
             self.clear_ndc_button.setEnabled(count > 0)
         finally:
             self._syncing = False
+
+    def set_clinic(self, settings: CodeSettings | None, *, editable: bool) -> None:
+        """Show the clinic's star and note of the code shown (``settings`` None: none set).
+
+        ``editable`` False (no code picked, or a read-only window) disables both.
+        """
+        self._note_timer.stop()
+        self._syncing = True
+        try:
+            favourite = settings is not None and settings.favourite
+            self.favourite_button.setChecked(favourite)
+            self.favourite_button.setText(STAR_ON if favourite else STAR_OFF)
+            note = settings.note if settings is not None else ""
+            if self.note_edit.text() != note:
+                self.note_edit.setText(note)
+            self.note_edit.setToolTip(note)
+        finally:
+            self._syncing = False
+        enabled = editable and bool(self._code)
+        self.favourite_button.setEnabled(enabled)
+        self.note_edit.setEnabled(enabled)
+
+    def flush_note(self) -> None:
+        """Send a note still waiting for typing to pause."""
+        if self._note_timer.isActive():
+            self._note_timer.stop()
+            if self._code:
+                self.noteEdited.emit(self._code, self.note_edit.text())
 
     def update_dates(self, drug: DrugCode, day: date) -> None:
         """Refresh the dates line for a new date of service; terminated codes in red."""
@@ -229,3 +311,19 @@ class DrugPanel(QWidget):
     @Slot()
     def _on_clear_ndc_button_clicked(self) -> None:
         self.ndc_view.clearSelection()
+
+    @Slot(bool)
+    def _on_favourite_button_toggled(self, checked: bool) -> None:
+        self.favourite_button.setText(STAR_ON if checked else STAR_OFF)
+        if not self._syncing and self._code:
+            self.favouriteToggled.emit(self._code, checked)
+
+    @Slot()
+    def _on_note_timer_timeout(self) -> None:
+        if self._code:
+            self.noteEdited.emit(self._code, self.note_edit.text())
+
+    @Slot(str)
+    def _on_note_edit_text_edited(self, _text: str) -> None:
+        if self._code:
+            self._note_timer.start()

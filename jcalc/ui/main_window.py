@@ -1,22 +1,26 @@
-"""The main window: search, drug panel, dose entry, encounter, live preview and printing.
+"""The main window: search, drug panel, dose entry, encounter, live preview and printing; the
+catalog in use and its updates; the clinic's data; the printed-summary log.
 
 Every figure on screen comes from :func:`jcalc.service.calculate_from_text` (the same function the
-command line uses) and the summary from :mod:`jcalc.core.summary`; the window only gathers input,
-debounces it, and shows results and errors where they belong.
+command line uses, with the same clinic data) and the summary from :mod:`jcalc.core.summary`; the
+window only gathers input, debounces it, and shows results and errors where they belong.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QDialog,
     QFileDialog,
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -32,18 +37,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jcalc.catalog.library import (
+    BUNDLED,
+    ActiveCatalog,
+    CatalogLibrary,
+    catalog_label,
+    default_library,
+)
+from jcalc.catalog.search import result_for_code
 from jcalc.catalog.search import search as catalog_search
 from jcalc.catalog.store import Catalog, open_catalog
 from jcalc.core.calculate import Calculation
+from jcalc.core.containers import ContainerType
 from jcalc.core.drug import DrugCode, NdcProduct
 from jcalc.core.errors import JcalcError
-from jcalc.core.ndc import format_ndc
+from jcalc.core.ndc import format_ndc, normalize_ndc
 from jcalc.core.summary import ClaimSummary, SummaryEntry, parse_administration_codes
-from jcalc.printing import print_preview, print_summary, write_pdf
+from jcalc.printing import PrintOptions, print_preview, print_summary, write_pdf
 from jcalc.service import CalcInput, calculate_from_text
-from jcalc.ui.dose_panel import DosePanel
+from jcalc.ui.dose_panel import DosePanel, charge_text, parse_charge
 from jcalc.ui.drug_panel import DrugPanel
 from jcalc.ui.encounter_model import COL_ASP, COL_CODE, COL_LINES, COL_WHAT, EncounterModel
+from jcalc.ui.history_dialog import HistoryDialog
 from jcalc.ui.preview import PreviewPanel
 from jcalc.ui.search_model import (
     COL_CODE as SEARCH_COL_CODE,
@@ -52,38 +67,73 @@ from jcalc.ui.search_model import (
     COL_DESCRIPTOR,
     COL_DRUG,
     COL_STATUS,
+    FAVOURITE_MARK,
+    RECENT_MARK,
     SearchFunction,
     SearchHit,
     SearchResultsModel,
 )
-from jcalc.ui.settings import Settings
+from jcalc.ui.settings import Settings, migrate_clinic_settings, print_options
 from jcalc.ui.settings_dialog import SettingsDialog
-from jcalc.ui.widgets import INVALID_STYLE, FieldError, SearchBox, set_invalid
+from jcalc.ui.update_dialog import UpdateDialog
+from jcalc.ui.widgets import INVALID_STYLE, FieldError, NoticeBar, SearchBox, set_invalid
+from jcalc.userdata import open_user_data
+from jcalc.userdata.clinic import ClinicData, ClinicSettings, ClinicStore, CodeSettings
+from jcalc.userdata.history import SummaryLog
+from jcalc.userdata.transfer import (
+    TransferError,
+    export_clinic_data,
+    import_clinic_data,
+    read_clinic_data,
+)
 
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 120
 CALC_DEBOUNCE_MS = 100
 SEARCH_LIMIT = 50
+PROBLEM_PREFIX = "the updated catalog cannot be used: "  # how the library's problems start
+SHORT_QUERY = 2  # a query shorter than this shows the clinic's favourites and recent codes first
+PREFERRED_LIMIT = 20
 EMPTY_SEARCH_TEXT = "Type a code (J9312), a drug or brand name, or an NDC; Enter picks the top row."
+PREFERRED_TEXT = (
+    "Your favourites (★) and recently used codes first; type to search. Enter picks the "
+    "highlighted row."
+)
+READ_ONLY_TEXT = (
+    "jcalc is already open in another window, so this one is read-only: you can search, "
+    "calculate, print and see the History, but not update the catalog or change the clinic's "
+    "data. Use the other window for that (or close it and start jcalc again)."
+)
 
 
 class MainWindow(QMainWindow):
     """The jcalc window.
 
-    ``catalog`` defaults to the bundled catalog (opened here and closed with the window);
-    ``search`` maps a query to results (defaults to :func:`jcalc.catalog.search.search` on the
-    catalog); ``settings`` defaults to the per-user settings file.
+    ``catalog`` defaults to the catalog in use (``library.open_active()``: the updated catalog
+    when there is a usable one, else the bundled one), opened here and closed with the window;
+    ``library`` is the per-user catalog folder (default: :func:`default_library`); ``search``
+    maps a query to results (defaults to :func:`jcalc.catalog.search.search` on the catalog);
+    ``settings`` defaults to this PC's settings file; ``clinic`` and ``summary_log`` default to
+    the per-user clinic database (opened here, closed with the window). ``read_only`` (another
+    jcalc is open, see :mod:`jcalc.ui.instance`) turns off every change to the catalog and the
+    clinic's data.
 
     Signals:
         searchFinished(str): the results of this query are on screen.
         drugPicked(str): a code was picked (its HCPCS code).
         previewUpdated(): the preview pane was re-rendered.
+        catalogReloaded(str): another catalog is now in use (its status line).
+        summaryLogged(int): a printed or saved summary was logged (its number).
+        clinicDataChanged(): the clinic's data changed (saved here or imported).
     """
 
     searchFinished = Signal(str)  # noqa: N815
     drugPicked = Signal(str)  # noqa: N815
     previewUpdated = Signal()  # noqa: N815
+    catalogReloaded = Signal(str)  # noqa: N815
+    summaryLogged = Signal(int)  # noqa: N815
+    clinicDataChanged = Signal()  # noqa: N815
 
     def __init__(
         self,
@@ -91,14 +141,43 @@ class MainWindow(QMainWindow):
         catalog: Catalog | None = None,
         settings: Settings | None = None,
         search: SearchFunction | None = None,
+        clinic: ClinicStore | None = None,
+        summary_log: SummaryLog | None = None,
+        library: CatalogLibrary | None = None,
+        read_only: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle("jcalc: drug units and claim lines")
+        self.read_only = read_only
+        self.setWindowTitle(
+            "jcalc (read-only): drug units and claim lines"
+            if read_only
+            else "jcalc: drug units and claim lines"
+        )
+        self.library = library if library is not None else default_library()
         self._owns_catalog = catalog is None
-        self.catalog = catalog if catalog is not None else open_catalog()
+        self.catalog = catalog if catalog is not None else self.library.open_active()
+        self._active = self._read_active()
         self.settings = settings if settings is not None else Settings()
+        self._owns_user_data = clinic is None and summary_log is None
+        if clinic is None and summary_log is None:
+            try:
+                clinic, summary_log = open_user_data()
+            except JcalcError:
+                if self._owns_catalog:
+                    self.catalog.close()
+                raise
+        elif clinic is None:
+            assert summary_log is not None
+            clinic = ClinicStore(summary_log.database)
+        elif summary_log is None:
+            summary_log = SummaryLog(clinic.database)
+        self.clinic: ClinicStore = clinic
+        self.summary_log: SummaryLog = summary_log
+        if not read_only:
+            migrate_clinic_settings(self.settings, self.clinic)
+        self._clinic_settings = self.clinic.settings()
         self._search = search or self._default_search
         self._info = self.catalog.info()
         self._drug: DrugCode | None = None
@@ -108,6 +187,8 @@ class MainWindow(QMainWindow):
         self._entry_errors: dict[str, str] = {}
         self._search_error = ""
         self._dialogs: list[QDialog] = []
+        self._update_dialog: UpdateDialog | None = None
+        self._history_dialog: HistoryDialog | None = None
 
         self._search_timer = QTimer(self)
         self._search_timer.setObjectName("searchTimer")
@@ -125,6 +206,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._restore_layout()
+        self._apply_clinic_settings()
+        self._apply_read_only()
         self._refresh_status()
         self._run_search()
         self._update_preview()
@@ -215,6 +298,14 @@ class MainWindow(QMainWindow):
         self.quarter_warning.setWordWrap(False)
         self.statusBar().addPermanentWidget(self.quarter_warning)
         self.statusBar().addPermanentWidget(self.catalog_label)
+        self.problem_bar = NoticeBar(
+            object_name="catalogProblemBar", action_text="Restore bundled catalog", parent=self
+        )
+        self.problem_bar.button.setToolTip(
+            "Use the catalog that came with jcalc again (an intact updated catalog is kept as "
+            "the previous one)"
+        )
+        self.read_only_bar = NoticeBar(object_name="readOnlyBar", parent=self)
 
     @staticmethod
     def _setup_table(view: QTableView) -> None:
@@ -283,7 +374,9 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 2)
-        layout.addWidget(self.main_splitter)
+        layout.addWidget(self.problem_bar)
+        layout.addWidget(self.read_only_bar)
+        layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
         self.setMinimumSize(780, 520)
         self.resize(1340, 720)
@@ -319,6 +412,13 @@ class MainWindow(QMainWindow):
         self.remove_action = self._action("&Remove from encounter", "removeAction")
         self.settings_action = self._action("&Settings…", "settingsAction", "Ctrl+,")
         self.about_action = self._action("&About jcalc", "aboutAction")
+        self.history_action = self._action("&History…", "historyAction", "Ctrl+H")
+        self.update_action = self._action("&Update catalog…", "updateCatalogAction")
+        self.restore_previous_action = self._action(
+            "&Restore previous catalog…", "restorePreviousAction"
+        )
+        self.export_clinic_action = self._action("E&xport clinic data…", "exportClinicAction")
+        self.import_clinic_action = self._action("&Import clinic data…", "importClinicAction")
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_visit_action)
@@ -326,7 +426,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.print_preview_action)
         file_menu.addAction(self.print_action)
         file_menu.addAction(self.pdf_action)
+        file_menu.addAction(self.history_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.update_action)
+        file_menu.addAction(self.restore_previous_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_clinic_action)
+        file_menu.addAction(self.import_clinic_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -348,6 +454,14 @@ class MainWindow(QMainWindow):
         self.results_view.clicked.connect(self._on_results_view_clicked)
 
         self.drug_panel.ndcPicked.connect(self._on_drug_panel_ndc_picked)
+        self.drug_panel.favouriteToggled.connect(self._on_drug_panel_favourite_toggled)
+        self.drug_panel.noteEdited.connect(self._on_drug_panel_note_edited)
+        self.dose_panel.ndcTextChanged.connect(self._on_dose_panel_ndc_text_changed)
+        self.dose_panel.qualifierChosen.connect(self._on_dose_panel_qualifier_chosen)
+        self.dose_panel.saveChargeRequested.connect(self._on_dose_panel_save_charge_requested)
+        self.dose_panel.rememberDefaultsRequested.connect(
+            self._on_dose_panel_remember_defaults_requested
+        )
         self.dose_panel.changed.connect(self._on_dose_panel_changed)
         self.dose_panel.dateChanged.connect(self._on_dose_panel_date_changed)
         self.dose_panel.addRequested.connect(self._on_dose_panel_add_requested)
@@ -363,6 +477,8 @@ class MainWindow(QMainWindow):
         self.admin_edit.textChanged.connect(self._on_admin_edit_text_changed)
 
         self.preview.referenceChanged.connect(self._on_preview_reference_changed)
+        self.preview.patientChanged.connect(self._on_preview_patient_changed)
+        self.problem_bar.actionClicked.connect(self._on_problem_bar_action_clicked)
         self.preview.printPreviewRequested.connect(self._on_print_preview_action_triggered)
         self.preview.printRequested.connect(self._on_print_action_triggered)
         self.preview.pdfRequested.connect(self._on_pdf_action_triggered)
@@ -378,6 +494,11 @@ class MainWindow(QMainWindow):
         self.remove_action.triggered.connect(self._on_remove_button_clicked)
         self.settings_action.triggered.connect(self._on_settings_action_triggered)
         self.about_action.triggered.connect(self._on_about_action_triggered)
+        self.history_action.triggered.connect(self._on_history_action_triggered)
+        self.update_action.triggered.connect(self._on_update_action_triggered)
+        self.restore_previous_action.triggered.connect(self._on_restore_previous_action_triggered)
+        self.export_clinic_action.triggered.connect(self._on_export_clinic_action_triggered)
+        self.import_clinic_action.triggered.connect(self._on_import_clinic_action_triggered)
 
     def _restore_layout(self) -> None:
         settings = self.settings
@@ -414,8 +535,31 @@ class MainWindow(QMainWindow):
         """The picked code."""
         return self._drug
 
+    @property
+    def active_catalog(self) -> ActiveCatalog | None:
+        """The library's catalog in use (None when it cannot be read)."""
+        return self._active
+
+    @property
+    def clinic_settings(self) -> ClinicSettings:
+        """The clinic's name, patient field and printing options as last read."""
+        return self._clinic_settings
+
     def pick_code(self, hcpcs: str, *, ndc: str | None = None, focus_dose: bool = True) -> bool:
-        """Pick a code as if chosen from the results; False (and a message) when unknown."""
+        """Pick a code as if chosen from the results; False (and a message) when unknown.
+
+        The pick is remembered as a recently used code (shown first for a short search).
+        """
+        if not self._select_code(hcpcs, ndc=ndc):
+            return False
+        if self._drug is not None:
+            self._record_use(self._drug.hcpcs)
+        if focus_dose:
+            self.dose_panel.dose_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.dose_panel.dose_edit.selectAll()
+        return True
+
+    def _select_code(self, hcpcs: str, *, ndc: str | None = None) -> bool:
         drug = self.catalog.code(hcpcs)
         if drug is None:
             message = f"{hcpcs.strip().upper()} is not in the catalog ({self._info.asp_quarter})."
@@ -423,34 +567,44 @@ class MainWindow(QMainWindow):
             self.search_status.setText(message)
             return False
         self._set_drug(drug, ndc=ndc)
-        if focus_dose:
-            self.dose_panel.dose_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.dose_panel.dose_edit.selectAll()
         return True
+
+    def _record_use(self, code: str) -> None:
+        try:
+            self.clinic.record_use(code)
+        except JcalcError as error:  # a busy database must not stop the biller
+            log.warning("could not remember %s as recently used: %s", code, error)
 
     def summary(self) -> ClaimSummary:
         """The visit as it would print now: the encounter plus the current entry."""
         entries = [item.summary_entry for item in self.encounter_model.drug_items()]
         if self._calculation is not None:
             entries.append(SummaryEntry.from_calculation(self._calculation))
+        patient = self.preview.patient_name if self._clinic_settings.patient_field else ""
         return ClaimSummary(
             date_of_service=self.dose_panel.date_of_service,
             entries=tuple(entries),
             administration=self.encounter_model.administration_codes(),
-            clinic_name=self.settings.clinic_name,
+            clinic_name=self._clinic_settings.clinic_name,
             reference=self.preview.reference_edit.text(),
             catalog_quarter=self._info.asp_quarter,
             catalog_effective_from=self._info.asp_effective_from,
             catalog_effective_to=self._info.asp_effective_to,
+            patient_name=patient,
         )
 
+    def print_options(self) -> PrintOptions:
+        """The clinic's page size and grayscale with this PC's last printer."""
+        return print_options(self._clinic_settings, self.settings)
+
     def save_pdf(self, path: Path | str) -> bool:
-        """Write the summary to ``path``; False (with the reason shown) when it failed."""
+        """Write the summary to ``path`` and log it; False (with the reason shown) on failure."""
         if not self._printable():
             return False
         target = Path(path)
+        summary = self.summary()
         try:
-            write_pdf(self.summary(), target)
+            write_pdf(summary, target, page_size=self._clinic_settings.page_size)
         except (JcalcError, OSError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             message = f"Could not save the PDF {target}: {reason}"
@@ -460,6 +614,73 @@ class MainWindow(QMainWindow):
         self.settings.pdf_directory = str(target.parent)
         self.settings.sync()
         self.statusBar().showMessage(f"Saved {target}", 8000)
+        self._log_summary(summary, "saved")
+        return True
+
+    def reload_catalog(self, message: str = "") -> None:
+        """Open the catalog now in use and show everything from it (after an update or restore).
+
+        The picked code, the typed entry and the visit stay; the visit's lines are worked out
+        again with the new catalog.
+        """
+        try:
+            catalog = self.library.open_active()
+        except JcalcError as error:
+            self._show_message_box("jcalc: catalog", f"The catalog cannot be opened: {error}")
+            return
+        old, owned = self.catalog, self._owns_catalog
+        self.catalog, self._owns_catalog = catalog, True
+        self._info = catalog.info()
+        self._active = self._read_active()
+        if owned:
+            old.close()
+        code = self._drug.hcpcs if self._drug is not None else None
+        ndc = self.dose_panel.ndc_edit.text().strip() or None
+        self._drug = None
+        if code is not None:
+            self._select_code(code, ndc=ndc)
+        else:
+            self._set_drug(None)
+        self._recompute_encounter(self.dose_panel.date_of_service)
+        self._refresh_status()
+        self._run_search()
+        self._recalculate()
+        status = self._active.status_text if self._active else f"Catalog {self._info.asp_quarter}"
+        self.statusBar().showMessage(message or f"Now using {status}.", 15000)
+        log.info("catalog reloaded: %s", self._info.path)
+        self.catalogReloaded.emit(status)
+
+    def export_clinic_data_to(self, path: Path | str) -> bool:
+        """Write the clinic's data to ``path``; False (with the reason shown) on failure."""
+        target = Path(path)
+        try:
+            written = export_clinic_data(self.clinic, target)
+        except JcalcError as error:
+            self._show_message_box("jcalc: export clinic data", f"Nothing was exported: {error}")
+            return False
+        self.settings.transfer_directory = str(target.parent)
+        self.settings.sync()
+        self.statusBar().showMessage(f"Exported {written.describe()} to {target}.", 15000)
+        return True
+
+    def import_clinic_data_from(self, path: Path | str, *, merge: bool = False) -> bool:
+        """Replace (or with ``merge``, add to) the clinic's data from a file; False on failure.
+
+        A bad file changes nothing; the reasons are shown in plain words.
+        """
+        if not self._writable("import clinic data"):
+            return False
+        source = Path(path)
+        try:
+            read = import_clinic_data(self.clinic, source, merge=merge)
+        except JcalcError as error:
+            self._show_transfer_error(error)
+            return False
+        self.settings.transfer_directory = str(source.parent)
+        self.settings.sync()
+        self._clinic_data_changed()
+        how = "Merged" if merge else "Imported"
+        self.statusBar().showMessage(f"{how} {read.describe()} from {source.name}.", 15000)
         return True
 
     def flush(self) -> None:
@@ -470,12 +691,36 @@ class MainWindow(QMainWindow):
             self._recalculate()
 
     # -- search --------------------------------------------------------------------------------
+    def _preferred(self) -> tuple[list[SearchHit], dict[str, str]]:
+        """The clinic's favourites, then its recently used codes, as result rows with marks."""
+        try:
+            favourites = set(self.clinic.favourites())
+            codes = self.clinic.preferred_codes(PREFERRED_LIMIT)
+        except JcalcError as error:
+            log.warning("favourites and recent codes not shown: %s", error)
+            return [], {}
+        day = self.dose_panel.date_of_service
+        hits: list[SearchHit] = []
+        marks: dict[str, str] = {}
+        for code in codes:
+            drug = self.catalog.code(code)
+            if drug is None:  # a code the catalog in use no longer has
+                continue
+            favourite = code in favourites
+            matched = "favourite" if favourite else "recently used"
+            hits.append(result_for_code(drug, day=day, matched=matched))
+            marks[code] = FAVOURITE_MARK if favourite else RECENT_MARK
+        return hits, marks
+
     def _run_search(self) -> None:
         self._search_timer.stop()
         query = self.search_box.text().strip()
+        preferred, marks = self._preferred() if len(query) < SHORT_QUERY else ([], {})
         if not query:
-            self.results_model.set_results("", [])
-            self.search_status.setText(EMPTY_SEARCH_TEXT)
+            self.results_model.set_results("", preferred, marks)
+            if preferred:
+                self._set_current_result(0)
+            self.search_status.setText(PREFERRED_TEXT if preferred else EMPTY_SEARCH_TEXT)
             self.searchFinished.emit("")
             return
         try:
@@ -488,7 +733,8 @@ class MainWindow(QMainWindow):
             self.searchFinished.emit(query)
             return
         self._search_error = ""
-        self.results_model.set_results(query, results)
+        results = preferred + [hit for hit in results if hit.hcpcs not in marks]
+        self.results_model.set_results(query, results, marks)
         if results:
             self._set_current_result(0)
             count = len(results)
@@ -533,6 +779,16 @@ class MainWindow(QMainWindow):
             )
             self.dose_panel.set_units_needed(drug is not None and not drug.descriptor.is_numeric)
             self.dose_panel.packages_edit.clear()
+            saved = self._code_settings(drug.hcpcs) if drug is not None else None
+            editable = drug is not None and not self.read_only
+            if drug is not None:
+                self.drug_panel.set_clinic(saved, editable=editable)
+            self.dose_panel.set_saved_charge(saved.charge_per_unit if saved else None)
+            self.dose_panel.set_clinic_editable(editable)
+            if saved is not None and saved.container_type is not None:
+                self.dose_panel.set_container_type(saved.container_type)
+            if ndc is None and saved is not None and saved.default_ndc:
+                ndc = format_ndc(saved.default_ndc)
             self.dose_panel.set_ndc_text(ndc or "")
         elif ndc:
             self.dose_panel.set_ndc_text(ndc)
@@ -557,7 +813,7 @@ class MainWindow(QMainWindow):
                 errors = check.errors
             else:
                 try:
-                    result = calculate_from_text(self.catalog, check.entry)
+                    result = calculate_from_text(self.catalog, check.entry, clinic=self.clinic)
                 except JcalcError as error:
                     errors = {"calculation": str(error)}
                 else:
@@ -611,7 +867,7 @@ class MainWindow(QMainWindow):
         for row, item in enumerate(self.encounter_model.drug_items()):
             entry = replace(item.entry, date_of_service=day)
             try:
-                result = calculate_from_text(self.catalog, entry)
+                result = calculate_from_text(self.catalog, entry, clinic=self.clinic)
             except JcalcError as error:
                 failed.append(f"{item.calculation.drug.hcpcs}: {error}")
                 continue
@@ -619,14 +875,44 @@ class MainWindow(QMainWindow):
         if failed:
             self.statusBar().showMessage("Kept the old date for " + "; ".join(failed), 15000)
 
+    def _read_active(self) -> ActiveCatalog | None:
+        """The library's catalog in use, when the window shows it (not a catalog passed in)."""
+        if not self._owns_catalog:
+            return None
+        try:
+            return self.library.active()
+        except JcalcError as error:
+            log.warning("the catalog in use cannot be described: %s", error)
+            return None
+
     def _refresh_status(self) -> None:
         info = self._info
+        active = self._active
         start = info.asp_effective_from.isoformat() if info.asp_effective_from else "?"
         end = info.asp_effective_to.isoformat() if info.asp_effective_to else "?"
-        self.catalog_label.setText(f"Catalog {info.asp_quarter or '?'}: {start} to {end}")
+        name = active.status_text if active is not None else f"Catalog {info.asp_quarter or '?'}"
+        self.catalog_label.setText(f"{name}: {start} to {end}")
+        where = active.describe() if active is not None else str(info.path)
         self.catalog_label.setToolTip(
             f"ASP payment limits {info.asp_quarter}, effective {start} to {end}; HCPCS release "
-            f"{info.hcpcs_release or '?'}; MUE {info.mue_quarter or '?'}; file {info.path}"
+            f"{info.hcpcs_release or '?'}; MUE {info.mue_quarter or '?'}.\nIn use: {where}"
+        )
+        if active is not None and active.problem:
+            reason = active.problem.removeprefix(PROBLEM_PREFIX)
+            self.problem_bar.set_message(
+                f"<b>The updated catalog cannot be used</b>, so jcalc uses the bundled catalog "
+                f"({active.quarter}) for now. Reason: {html.escape(reason)}. Restore the "
+                "bundled "
+                "catalog to make that the normal state, then update again from the CMS files."
+            )
+        else:
+            self.problem_bar.set_message("")
+        can_restore = active is not None and active.previous is not None and not self.read_only
+        self.restore_previous_action.setEnabled(can_restore)
+        self.restore_previous_action.setToolTip(
+            "Go back to the catalog used before the last change"
+            if can_restore
+            else "There is no previous catalog to go back to"
         )
         day = self.dose_panel.date_of_service
         warning = ""
@@ -718,8 +1004,7 @@ class MainWindow(QMainWindow):
         if self._drug is not None:
             self.drug_panel.update_dates(self._drug, day)
         self._recompute_encounter(day)
-        if self.search_box.text().strip():
-            self._search_timer.start()
+        self._search_timer.start()  # the codes' status marks depend on the day
 
     @Slot()
     def _on_dose_panel_add_requested(self) -> None:
@@ -795,18 +1080,47 @@ class MainWindow(QMainWindow):
     def _on_preview_reference_changed(self, _text: str) -> None:
         self._update_preview()
 
+    @Slot(str)
+    def _on_preview_patient_changed(self, _text: str) -> None:
+        self._update_preview()
+
     @Slot()
     def _on_print_preview_action_triggered(self) -> None:
         if self._printable():
-            self._keep(print_preview(self, self.summary(), self.settings))
+            summary = self.summary()
+            on_printed = functools.partial(self._on_summary_printed, summary)
+            self._keep(print_preview(self, summary, self.print_options(), on_printed))
 
     @Slot()
     def _on_print_action_triggered(self) -> None:
         if self._printable():
+            summary = self.summary()
             dialog = print_summary(
-                self, self.summary(), self.settings, on_error=self._show_print_error
+                self,
+                summary,
+                self.print_options(),
+                on_error=self._show_print_error,
+                on_printed=functools.partial(self._on_summary_printed, summary),
             )
             self._keep(dialog)
+
+    def _on_summary_printed(self, summary: ClaimSummary, printer_name: str) -> None:
+        self.settings.printer_name = printer_name
+        self.settings.sync()
+        self._log_summary(summary, "printed")
+
+    def _log_summary(self, summary: ClaimSummary, action: Literal["printed", "saved"]) -> None:
+        """Log a printed or saved summary; a failure is shown, the print itself stands."""
+        try:
+            log_id = self.summary_log.log(summary, action=action)
+        except JcalcError as error:
+            message = f"The summary was {action}, but it could not be added to the History: {error}"
+            self.statusBar().showMessage(message, 15000)
+            log.warning("%s", message)
+            return
+        if self._history_dialog is not None:
+            self._history_dialog.refresh()
+        self.summaryLogged.emit(log_id)
 
     @Slot()
     def _on_pdf_action_triggered(self) -> None:
@@ -851,15 +1165,435 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_settings_action_triggered(self) -> None:
-        dialog = SettingsDialog(settings=self.settings, parent=self)
+        if not self._writable("change the clinic's settings"):
+            return
+        dialog = SettingsDialog(store=self.clinic, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.accepted.connect(self._on_settings_dialog_accepted)
+        dialog.saved.connect(self._on_settings_dialog_saved)
         self._keep(dialog)
         dialog.open()
 
+    @Slot(object)
+    def _on_settings_dialog_saved(self, saved: ClinicSettings) -> None:
+        was = self._clinic_settings
+        if was.patient_field and not saved.patient_field:
+            try:
+                erased = self.summary_log.erase_patient_names()
+            except JcalcError as error:
+                self.statusBar().showMessage(f"Patient names not removed: {error}", 15000)
+            else:
+                self.statusBar().showMessage(
+                    f"Patient field off: {erased} stored patient name"
+                    f"{'' if erased == 1 else 's'} removed from the History.",
+                    15000,
+                )
+        self._clinic_data_changed()
+
+    # -- slots: catalog ------------------------------------------------------------------------
     @Slot()
-    def _on_settings_dialog_accepted(self) -> None:
-        self._update_preview()
+    def _on_update_action_triggered(self) -> None:
+        if not self._writable("update the catalog"):
+            return
+        if self._update_dialog is not None:
+            self._update_dialog.raise_()
+            self._update_dialog.activateWindow()
+            return
+        try:
+            clinic: ClinicData | None = self.clinic.snapshot()
+        except JcalcError as error:
+            log.warning("the review will not list the clinic's codes: %s", error)
+            clinic = None
+        dialog = UpdateDialog(
+            library=self.library, settings=self.settings, clinic=clinic, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.catalogChanged.connect(self._on_update_dialog_catalog_changed)
+        dialog.finished.connect(self._on_update_dialog_finished)
+        self._update_dialog = dialog
+        self._keep(dialog)
+        dialog.show()
+
+    @Slot(object)
+    def _on_update_dialog_catalog_changed(self, active: ActiveCatalog) -> None:
+        self.reload_catalog(f"Now using {active.status_text}; the previous catalog is kept.")
+
+    @Slot(int)
+    def _on_update_dialog_finished(self, _result: int) -> None:
+        self._update_dialog = None
+
+    @Slot()
+    def _on_restore_previous_action_triggered(self) -> None:
+        if not self._writable("restore the previous catalog"):
+            return
+        previous = self.library.previous_entry()
+        if previous is None:
+            self.statusBar().showMessage("There is no previous catalog to go back to.", 8000)
+            return
+        try:
+            with open_catalog(self.library.entry_path(previous)) as catalog:
+                label = catalog_label(catalog.info())
+        except JcalcError as error:
+            self._show_message_box(
+                "jcalc: catalog", f"The previous catalog cannot be used: {error}"
+            )
+            return
+        kind = "the bundled catalog" if previous == BUNDLED else "the previous catalog"
+        self._ask(
+            "restorePreviousBox",
+            "Restore the previous catalog?",
+            f"Go back to {kind} ({label})?\n\nThe catalog in use now "
+            f"({catalog_label(self._info)}) is kept as the previous one, so you can switch "
+            "back the same way.",
+            "Restore",
+            self._restore_previous,
+        )
+
+    def _restore_previous(self) -> None:
+        try:
+            active = self.library.restore_previous()
+        except JcalcError as error:
+            self._show_message_box("jcalc: catalog", f"Nothing was changed: {error}")
+            return
+        self.reload_catalog(f"Now using {active.status_text} again.")
+
+    @Slot()
+    def _on_problem_bar_action_clicked(self) -> None:
+        if not self._writable("restore the bundled catalog"):
+            return
+        try:
+            active = self.library.restore_bundled()
+        except JcalcError as error:
+            self._show_message_box("jcalc: catalog", f"Nothing was changed: {error}")
+            return
+        self.reload_catalog(f"Now using {active.status_text}.")
+
+    # -- slots: clinic data --------------------------------------------------------------------
+    @Slot(str, bool)
+    def _on_drug_panel_favourite_toggled(self, code: str, favourite: bool) -> None:
+        if not self._writable("change the favourites"):
+            return
+        if self._save_clinic(lambda: self.clinic.set_favourite(code, favourite)):
+            word = "added to" if favourite else "removed from"
+            self.statusBar().showMessage(f"{code} {word} the clinic's favourites.", 8000)
+            if len(self.search_box.text().strip()) < SHORT_QUERY:
+                self._search_timer.start()
+
+    @Slot(str, str)
+    def _on_drug_panel_note_edited(self, code: str, text: str) -> None:
+        if self._writable("change the notes") and self._save_clinic(
+            lambda: self.clinic.set_note(code, text)
+        ):
+            self.statusBar().showMessage(f"Note on {code} saved.", 5000)
+
+    @Slot()
+    def _on_dose_panel_save_charge_requested(self) -> None:
+        drug = self._drug
+        if drug is None or not self._writable("change the clinic's charges"):
+            return
+        try:
+            charge = parse_charge(self.dose_panel.charge_edit.text())
+        except ValueError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return
+        if not self._save_clinic(
+            lambda: self.clinic.set_charge(drug.hcpcs, charge), recalculate=True
+        ):
+            return
+        self.dose_panel.set_saved_charge(charge)
+        self.statusBar().showMessage(
+            f"Saved ${charge_text(charge)} per unit as the clinic's charge of {drug.hcpcs}."
+            if charge is not None
+            else f"{drug.hcpcs} has no clinic charge any more.",
+            10000,
+        )
+
+    @Slot()
+    def _on_dose_panel_remember_defaults_requested(self) -> None:
+        drug = self._drug
+        if drug is None or not self._writable("change the clinic's defaults"):
+            return
+        ndc = self._current_ndc() or None
+        kind = self.dose_panel.container_type
+        container = None if kind is ContainerType.UNKNOWN else kind
+
+        def save() -> CodeSettings:
+            self.clinic.set_default_ndc(drug.hcpcs, ndc)
+            return self.clinic.set_container_type(drug.hcpcs, container)
+
+        if self._save_clinic(save):
+            parts = [
+                f"NDC {format_ndc(ndc)}" if ndc else "no NDC",
+                container.value if container else "no container type",
+            ]
+            self.statusBar().showMessage(
+                f"{drug.hcpcs} will start with {' and '.join(parts)}.", 10000
+            )
+
+    @Slot(str)
+    def _on_dose_panel_ndc_text_changed(self, _text: str) -> None:
+        ndc = self._current_ndc()
+        qualifier = None
+        if ndc:
+            try:
+                saved = self.clinic.ndc_qualifier(ndc)
+            except JcalcError as error:
+                log.warning("NDC qualifier of %s not read: %s", ndc, error)
+            else:
+                qualifier = saved.value if saved is not None else None
+        self.dose_panel.set_qualifier(qualifier)
+
+    @Slot(str)
+    def _on_dose_panel_qualifier_chosen(self, value: str) -> None:
+        ndc = self._current_ndc()
+        if not ndc:
+            self.statusBar().showMessage("Pick or type the NDC first.", 8000)
+            return
+        if not self._writable("save NDC qualifiers"):
+            return
+        if self._save_clinic(
+            lambda: self.clinic.set_ndc_qualifier(ndc, value or None), recalculate=True
+        ):
+            shown = format_ndc(ndc)
+            self.statusBar().showMessage(
+                f"{value} is used for NDC {shown} from now on."
+                if value
+                else f"jcalc chooses the qualifier of NDC {shown} again.",
+                10000,
+            )
+
+    def _current_ndc(self) -> str:
+        """The 11-digit NDC typed or picked ("" when none or not readable yet)."""
+        text = self.dose_panel.ndc_edit.text().strip()
+        if not text:
+            return ""
+        try:
+            return normalize_ndc(text)
+        except JcalcError:
+            product = self._calculation.request.product if self._calculation else None
+            return product.ndc if product is not None else ""
+
+    def _code_settings(self, code: str) -> CodeSettings | None:
+        try:
+            return self.clinic.code_settings(code)
+        except JcalcError as error:
+            log.warning("the clinic's data on %s cannot be read: %s", code, error)
+            return None
+
+    def _save_clinic(self, change: Callable[[], object], *, recalculate: bool = False) -> bool:
+        """Run one change of the clinic's data; a refused value is shown, False then.
+
+        ``recalculate``: the change affects the lines on screen (a charge, a qualifier).
+        """
+        try:
+            change()
+        except JcalcError as error:
+            self.statusBar().showMessage(f"Not saved: {error}", 15000)
+            return False
+        if recalculate:
+            self._recalculate()
+        self.clinicDataChanged.emit()
+        return True
+
+    def _clinic_data_changed(self) -> None:
+        """Show the clinic's data again after an import or a change of its settings."""
+        self._apply_clinic_settings()
+        if self._drug is not None:
+            saved = self._code_settings(self._drug.hcpcs)
+            self.drug_panel.set_clinic(saved, editable=not self.read_only)
+            self.dose_panel.set_saved_charge(saved.charge_per_unit if saved else None)
+        self._on_dose_panel_ndc_text_changed(self.dose_panel.ndc_edit.text())
+        self._run_search()
+        self._recalculate()
+        self.clinicDataChanged.emit()
+
+    def _apply_clinic_settings(self) -> None:
+        try:
+            self._clinic_settings = self.clinic.settings()
+        except JcalcError as error:
+            log.warning("the clinic's settings cannot be read: %s", error)
+        self.preview.set_patient_field(self._clinic_settings.patient_field)
+        if self._history_dialog is not None:
+            self._history_dialog.set_options(self.print_options())
+
+    @Slot()
+    def _on_export_clinic_action_triggered(self) -> None:
+        folder = self.settings.transfer_directory or str(Path.home())
+        name = f"jcalc-clinic-data-{date.today().isoformat()}.json"
+        dialog = QFileDialog(self, "Export the clinic's data", str(Path(folder) / name))
+        dialog.setObjectName("exportClinicFileDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter("jcalc clinic data (*.json)")
+        dialog.setDefaultSuffix("json")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.fileSelected.connect(self._on_export_dialog_file_selected)
+        self._keep(dialog)
+        dialog.open()
+
+    @Slot(str)
+    def _on_export_dialog_file_selected(self, path: str) -> None:
+        if path:
+            self.export_clinic_data_to(path)
+
+    @Slot()
+    def _on_import_clinic_action_triggered(self) -> None:
+        if not self._writable("import clinic data"):
+            return
+        folder = self.settings.transfer_directory or str(Path.home())
+        dialog = QFileDialog(
+            self, "Import clinic data", folder, "jcalc clinic data (*.json);;All files (*)"
+        )
+        dialog.setObjectName("importClinicFileDialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.fileSelected.connect(self._on_import_dialog_file_selected)
+        self._keep(dialog)
+        dialog.open()
+
+    @Slot(str)
+    def _on_import_dialog_file_selected(self, path: str) -> None:
+        if path:
+            self.ask_import_clinic_data(path)
+
+    def ask_import_clinic_data(self, path: Path | str) -> QMessageBox | None:
+        """Check a clinic data file, then ask whether to replace or merge (non-blocking).
+
+        A bad file is reported in plain words and nothing is asked or changed (None).
+        """
+        source = Path(path)
+        try:
+            data = read_clinic_data(source)  # checked whole before anything is asked or written
+        except JcalcError as error:
+            self._show_transfer_error(error)
+            return None
+        favourites, priced = len(data.favourite_codes), len(data.priced_codes)
+        name = data.settings.clinic_name or "no clinic name"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Import clinic data?",
+            f"{source.name} holds {len(data.codes)} codes ({favourites} favourites, {priced} "
+            f"with a charge), {len(data.ndc_qualifiers)} NDC qualifiers and the settings of "
+            f"'{name}'.\n\nReplace: this PC's clinic data becomes the file's.\nMerge: the "
+            "file's entries are added or updated; nothing is removed.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("importClinicBox")
+        replace_button = box.addButton("&Replace", QMessageBox.ButtonRole.AcceptRole)
+        replace_button.setObjectName("importReplaceButton")
+        merge_button = box.addButton("&Merge", QMessageBox.ButtonRole.AcceptRole)
+        merge_button.setObjectName("importMergeButton")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def chosen(button: QAbstractButton) -> None:
+            if button is replace_button or button is merge_button:
+                self.import_clinic_data_from(source, merge=button is merge_button)
+
+        box.buttonClicked.connect(chosen)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._keep(box)
+        box.open()
+        return box
+
+    def _show_transfer_error(self, error: JcalcError) -> None:
+        problems = error.problems if isinstance(error, TransferError) else ()
+        text = f"Nothing was imported: {error}"
+        if problems:
+            text += "\n\n" + "\n".join(f"• {problem}" for problem in problems[:8])
+        self._show_message_box("jcalc: import clinic data", text, "importErrorBox")
+
+    # -- slots: history ------------------------------------------------------------------------
+    @Slot()
+    def _on_history_action_triggered(self) -> None:
+        if self._history_dialog is None:
+            dialog = HistoryDialog(
+                summary_log=self.summary_log,
+                settings=self.settings,
+                options=self.print_options(),
+                parent=self,
+            )
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            dialog.finished.connect(self._on_history_dialog_finished)
+            self._history_dialog = dialog
+            self._keep(dialog)
+        else:
+            self._history_dialog.refresh()
+        self._history_dialog.show()
+        self._history_dialog.raise_()
+        self._history_dialog.activateWindow()
+
+    @Slot(int)
+    def _on_history_dialog_finished(self, _result: int) -> None:
+        self._history_dialog = None
+
+    # -- read-only, questions and messages -----------------------------------------------------
+    def _apply_read_only(self) -> None:
+        """Turn off whatever changes the catalog or the clinic's data (another jcalc is open)."""
+        if not self.read_only:
+            return
+        for action in (
+            self.update_action,
+            self.restore_previous_action,
+            self.import_clinic_action,
+            self.settings_action,
+        ):
+            action.setEnabled(False)
+            action.setToolTip("Read-only: jcalc is already open in another window")
+        self.problem_bar.button.setEnabled(False)
+        self.read_only_bar.set_message(READ_ONLY_TEXT)
+
+    def _writable(self, what: str) -> bool:
+        if self.read_only:
+            self.statusBar().showMessage(
+                f"Read-only window: cannot {what} (jcalc is open in another window).", 10000
+            )
+        return not self.read_only
+
+    def _ask(
+        self,
+        name: str,
+        title: str,
+        text: str,
+        confirm: str,
+        on_confirm: Callable[[], None],
+    ) -> QMessageBox:
+        """A non-blocking question; ``on_confirm`` runs when its confirm button is pressed."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, self
+        )
+        box.setObjectName(name)
+        button = box.addButton(confirm, QMessageBox.ButtonRole.AcceptRole)
+        button.setObjectName(f"{name}Confirm")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def clicked(which: QAbstractButton) -> None:
+            if which is button:
+                on_confirm()
+
+        box.buttonClicked.connect(clicked)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._keep(box)
+        box.open()
+        return box
+
+    def _show_message_box(self, title: str, text: str, name: str = "messageBox") -> QMessageBox:
+        """A plain, non-blocking warning."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName(name)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._keep(box)
+        box.open()
+        return box
+
+    def show_second_instance_warning(self, owner: str = "") -> QMessageBox:
+        """Tell the biller that another jcalc is open and this window is read-only."""
+        held = f" ({owner})" if owner else ""
+        return self._show_message_box(
+            "jcalc is already open",
+            f"jcalc is already open{held}.\n\n{READ_ONLY_TEXT}",
+            "secondInstanceBox",
+        )
 
     @Slot()
     def _on_about_action_triggered(self) -> None:
@@ -895,11 +1629,18 @@ class MainWindow(QMainWindow):
 
     # -- events --------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Remember the layout, close the catalog the window opened."""
+        """Save a note being typed, stop an update, remember the layout, close what was opened."""
         self._search_timer.stop()
         self._calc_timer.stop()
+        self.drug_panel.flush_note()
+        for dialog in (self._update_dialog, self._history_dialog):
+            if dialog is not None:
+                dialog.reject()
         self.save_layout()
         if self._owns_catalog:
             self.catalog.close()
             self._owns_catalog = False
+        if self._owns_user_data:
+            self.clinic.close()
+            self._owns_user_data = False
         super().closeEvent(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,16 +19,19 @@ from jcalc.ui.widgets import INVALID_STYLE
 
 
 class PreviewPanel(QWidget):
-    """Reference field, a notice line, the summary, and print preview / print / PDF buttons.
+    """Reference (and, when the clinic turned it on, patient) field, a notice line, the summary,
+    and print preview / print / PDF buttons.
 
     Signals:
         referenceChanged(str): the free-text reference was edited.
+        patientChanged(str): the patient name was edited.
         printPreviewRequested(): the print preview button was pressed.
         printRequested(): the print button was pressed.
         pdfRequested(): the save-as-PDF button was pressed.
     """
 
     referenceChanged = Signal(str)  # noqa: N815
+    patientChanged = Signal(str)  # noqa: N815
     printPreviewRequested = Signal()  # noqa: N815
     printRequested = Signal()  # noqa: N815
     pdfRequested = Signal()  # noqa: N815
@@ -44,6 +48,13 @@ class PreviewPanel(QWidget):
         self.reference_edit.setClearButtonEnabled(True)
         reference_label = QLabel("&Reference", self)
         reference_label.setBuddy(self.reference_edit)
+        self.patient_edit = QLineEdit(self)
+        self.patient_edit.setObjectName("patientEdit")
+        self.patient_edit.setPlaceholderText("optional: printed, and kept in the History")
+        self.patient_edit.setClearButtonEnabled(True)
+        self.patient_edit.setMaxLength(200)
+        self.patient_label = QLabel("Pat&ient", self)
+        self.patient_label.setBuddy(self.patient_edit)
 
         self.notice = QLabel(self)
         self.notice.setObjectName("previewNotice")
@@ -69,9 +80,15 @@ class PreviewPanel(QWidget):
         for button in (self.print_preview_button, self.print_button, self.pdf_button):
             button.setAutoDefault(False)
 
-        top = QHBoxLayout()
-        top.addWidget(reference_label)
-        top.addWidget(self.reference_edit, 1)
+        top = QGridLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setVerticalSpacing(3)
+        top.addWidget(reference_label, 0, 0)
+        top.addWidget(self.reference_edit, 0, 1)
+        top.addWidget(self.patient_label, 1, 0)
+        top.addWidget(self.patient_edit, 1, 1)
+        top.setColumnStretch(1, 1)
+        self.set_patient_field(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.print_preview_button)
@@ -86,6 +103,7 @@ class PreviewPanel(QWidget):
         layout.addLayout(buttons)
 
         self.reference_edit.textChanged.connect(self._on_reference_edit_text_changed)
+        self.patient_edit.textChanged.connect(self._on_patient_edit_text_changed)
         self.print_preview_button.clicked.connect(self._on_print_preview_button_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
@@ -107,6 +125,18 @@ class PreviewPanel(QWidget):
         bar.setValue(min(position, bar.maximum()))
         return True
 
+    @property
+    def patient_name(self) -> str:
+        """The patient name typed ("" while the field is off)."""
+        return self.patient_edit.text().strip() if self.patient_edit.isVisibleTo(self) else ""
+
+    def set_patient_field(self, enabled: bool) -> None:
+        """Show the patient field (the clinic turned it on) or hide and empty it."""
+        self.patient_label.setVisible(enabled)
+        self.patient_edit.setVisible(enabled)
+        if not enabled:
+            self.patient_edit.clear()
+
     def set_notice(self, text: str) -> None:
         """A red line above the preview (empty: hidden)."""
         self.notice.setText(text)
@@ -124,6 +154,10 @@ class PreviewPanel(QWidget):
     @Slot(str)
     def _on_reference_edit_text_changed(self, text: str) -> None:
         self.referenceChanged.emit(text)
+
+    @Slot(str)
+    def _on_patient_edit_text_changed(self, text: str) -> None:
+        self.patientChanged.emit(text)
 
     @Slot()
     def _on_print_preview_button_clicked(self) -> None:

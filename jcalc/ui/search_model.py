@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -41,15 +41,21 @@ COLUMN_TITLES = ("Code", "Drug", "Unit", "Status")
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1  # the SearchHit object of the row
 
 STATUS_MARKS = {"terminated": "ended", "not yet effective": "not yet"}
+FAVOURITE_MARK = "★"
+RECENT_MARK = "recent"
 _DIM = QBrush(QColor("#8a1c00"))
 
 
-def display_row(hit: SearchHit) -> tuple[str, str, str, str]:
-    """The four cells of a result: code, drug (with its brand), billing unit, status mark."""
+def display_row(hit: SearchHit, mark: str = "") -> tuple[str, str, str, str]:
+    """The four cells of a result: code, drug (with its brand), billing unit, status mark.
+
+    The status cell says "ended" or "not yet" for inactive codes, else shows ``mark`` (the
+    clinic's favourite star or "recent").
+    """
     drug = hit.name
     if hit.brand and hit.brand.lower() not in hit.name.lower():
         drug = f"{hit.name} ({hit.brand})"
-    return (hit.hcpcs, drug, hit.descriptor, STATUS_MARKS.get(hit.status, ""))
+    return (hit.hcpcs, drug, hit.descriptor, STATUS_MARKS.get(hit.status, "") or mark)
 
 
 def tooltip(hit: SearchHit) -> str:
@@ -69,6 +75,7 @@ class SearchResultsModel(QAbstractTableModel):
         super().__init__(parent)
         self._results: list[SearchHit] = []
         self._rows: list[tuple[str, str, str, str]] = []
+        self._inactive: list[bool] = []
         self._query = ""
         self._bold = QFont()
         self._bold.setBold(True)
@@ -78,12 +85,16 @@ class SearchResultsModel(QAbstractTableModel):
         """The query the current rows answer."""
         return self._query
 
-    def set_results(self, query: str, results: Sequence[SearchHit]) -> None:
-        """Show ``results`` for ``query``."""
+    def set_results(
+        self, query: str, results: Sequence[SearchHit], marks: Mapping[str, str] | None = None
+    ) -> None:
+        """Show ``results`` for ``query``; ``marks`` by code go in the status column."""
+        marks = marks or {}
         self.beginResetModel()
         self._query = query
         self._results = list(results)
-        self._rows = [display_row(hit) for hit in self._results]
+        self._rows = [display_row(hit, marks.get(hit.hcpcs, "")) for hit in self._results]
+        self._inactive = [hit.status in STATUS_MARKS for hit in self._results]
         self.endResetModel()
 
     def result(self, row: int) -> SearchHit | None:
@@ -125,7 +136,7 @@ class SearchResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if index.column() == COL_CODE else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return _DIM if self._rows[row][COL_STATUS] else None
+            return _DIM if self._inactive[row] else None
         if role == RESULT_ROLE:
             return self._results[row]
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -1,8 +1,12 @@
-"""The settings dialog: clinic name and default printer options."""
+"""The settings dialog: the clinic's name, patient field and printing options.
+
+They are the clinic's settings, kept in the clinic database (carried by export and import), not in
+this PC's INI file.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,47 +17,84 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jcalc.ui.settings import PAGE_SIZES, Settings
+from jcalc.core.errors import JcalcError
+from jcalc.ui.widgets import INVALID_STYLE, FieldError
+from jcalc.userdata.clinic import PAGE_SIZES, ClinicSettings, ClinicStore
 
 
 class SettingsDialog(QDialog):
-    """Edits :class:`Settings`; saved when accepted. Open it with ``open()`` (non-blocking)."""
+    """Edits the clinic's :class:`ClinicSettings`; saved when accepted. Open it with ``open()``.
 
-    def __init__(self, *, settings: Settings, parent: QWidget | None = None) -> None:
+    Signals:
+        saved(object): the settings were written (the new ``ClinicSettings``).
+    """
+
+    saved = Signal(object)
+
+    def __init__(self, *, store: ClinicStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("jcalc settings")
-        self._settings = settings
+        self.setStyleSheet(INVALID_STYLE)
+        self._store = store
+        current = store.settings()
+        self._current = current
 
-        self.clinic_edit = QLineEdit(settings.clinic_name, self)
+        self.clinic_edit = QLineEdit(current.clinic_name, self)
         self.clinic_edit.setObjectName("clinicNameEdit")
         self.clinic_edit.setPlaceholderText("printed at the top of the summary")
+        self.patient_check = QCheckBox("Patient name field on the printed summary", self)
+        self.patient_check.setObjectName("patientFieldCheck")
+        self.patient_check.setChecked(current.patient_field)
+        self.patient_check.setToolTip(
+            "Off (the default): no patient name is ever printed or stored.\n"
+            "On: an optional patient name goes on the summary and into the History.\n"
+            "Turning it off again removes the names already stored in the History."
+        )
         self.page_size_combo = QComboBox(self)
         self.page_size_combo.setObjectName("pageSizeCombo")
         self.page_size_combo.addItems(list(PAGE_SIZES))
-        if settings.page_size in PAGE_SIZES:
-            self.page_size_combo.setCurrentText(settings.page_size)
+        self.page_size_combo.setCurrentText(current.page_size)
         self.grayscale_check = QCheckBox("Print in grayscale", self)
         self.grayscale_check.setObjectName("grayscaleCheck")
-        self.grayscale_check.setChecked(settings.grayscale)
+        self.grayscale_check.setChecked(current.grayscale)
+        self.error = FieldError(object_name="settingsError", parent=self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
 
         form = QFormLayout(self)
         form.addRow("&Clinic name", self.clinic_edit)
+        form.addRow("", self.patient_check)
         form.addRow("&Paper (printer)", self.page_size_combo)
         form.addRow("", self.grayscale_check)
+        form.addRow(self.error)
         form.addRow(buttons)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(460)
 
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        self.accepted.connect(self._on_dialog_accepted)
 
-    @Slot()
-    def _on_dialog_accepted(self) -> None:
-        self._settings.clinic_name = self.clinic_edit.text().strip()
-        self._settings.page_size = self.page_size_combo.currentText()
-        self._settings.grayscale = self.grayscale_check.isChecked()
-        self._settings.sync()
+    @property
+    def previous(self) -> ClinicSettings:
+        """The settings as they were when the dialog opened."""
+        return self._current
+
+    def accept(self) -> None:
+        """Save, then close; a value the store refuses is shown and the dialog stays open."""
+        try:
+            wanted = ClinicSettings(
+                clinic_name=self.clinic_edit.text().strip(),
+                patient_field=self.patient_check.isChecked(),
+                printing=self._current.printing,
+            ).with_print_options(
+                page_size=self.page_size_combo.currentText(),
+                grayscale=self.grayscale_check.isChecked(),
+            )
+            written = self._store.save_settings(wanted)
+        except JcalcError as error:
+            self.error.set_message(f"Not saved: {error}.")
+            return
+        self.error.set_message("")
+        super().accept()
+        self.saved.emit(written)

@@ -1,10 +1,18 @@
-"""Small shared widgets: the search field, a field error label and the in-place invalid mark."""
+"""Small shared widgets: the search field, a field error label, a notice bar, the invalid mark."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 INVALID_PROPERTY = "invalid"
 
@@ -77,3 +85,47 @@ class SearchBox(QLineEdit):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+class NoticeBar(QFrame):
+    """A yellow bar across the window with a plain warning and, optionally, one action button.
+
+    Signals:
+        actionClicked(): the bar's button was pressed.
+    """
+
+    actionClicked = Signal()  # noqa: N815
+
+    def __init__(
+        self, *, object_name: str, action_text: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            f"QFrame#{object_name} {{ background: #fff4d6; border: 1px solid #d8b35a; "
+            "border-radius: 3px; }"
+        )
+        self.label = QLabel(self)
+        self.label.setObjectName(f"{object_name}Text")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.button = QPushButton(action_text, self)
+        self.button.setObjectName(f"{object_name}Button")
+        self.button.setAutoDefault(False)
+        self.button.setVisible(bool(action_text))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.button.clicked.connect(self._on_button_clicked)
+        self.hide()
+
+    def set_message(self, message: str) -> None:
+        """Show ``message``, or hide the bar when it is empty."""
+        self.label.setText(message)
+        self.setVisible(bool(message))
+
+    @Slot()
+    def _on_button_clicked(self) -> None:
+        self.actionClicked.emit()

@@ -33,6 +33,9 @@ RECENT_KEPT: Final = 200  # recently used codes remembered
 KEY_CLINIC_NAME: Final = "clinic_name"
 KEY_PATIENT_FIELD: Final = "patient_field"
 PRINT_PREFIX: Final = "print."
+OPTION_PAGE_SIZE: Final = "page_size"  # printing options the window and the CLI use
+OPTION_GRAYSCALE: Final = "grayscale"
+PAGE_SIZES: Final = ("Letter", "A4", "Legal")
 _OPTION_KEY: Final = re.compile(r"[a-z][a-z0-9_.-]{0,63}")
 CONTAINER_CHOICES: Final = (ContainerType.SINGLE_DOSE, ContainerType.MULTI_DOSE)
 
@@ -206,6 +209,28 @@ class ClinicSettings:
     patient_field: bool = False  # store a patient name with logged summaries
     printing: Mapping[str, str] = field(default_factory=dict)
 
+    @property
+    def page_size(self) -> str:
+        """The paper size to print on: one of PAGE_SIZES (Letter when unset or unknown)."""
+        value = self.printing.get(OPTION_PAGE_SIZE, "")
+        return value if value in PAGE_SIZES else PAGE_SIZES[0]
+
+    @property
+    def grayscale(self) -> bool:
+        """Whether to print in grayscale."""
+        return self.printing.get(OPTION_GRAYSCALE, "0") == "1"
+
+    def with_print_options(self, *, page_size: str, grayscale: bool) -> ClinicSettings:
+        """A copy with the page size and grayscale options set."""
+        if page_size not in PAGE_SIZES:
+            raise ClinicDataError(f"'{page_size}' is not a paper size: use {', '.join(PAGE_SIZES)}")
+        printing = {
+            **self.printing,
+            OPTION_PAGE_SIZE: page_size,
+            OPTION_GRAYSCALE: "1" if grayscale else "0",
+        }
+        return replace(self, printing=printing)
+
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict."""
         return {
@@ -318,6 +343,11 @@ class ClinicStore:
         """What the clinic set for ``code``, or None."""
         rows = self.database.query(f"{_CODE_SELECT} WHERE code = ?", (parse_code(code),))
         return _code_settings(rows[0]) if rows else None
+
+    def charge_per_unit(self, code: str) -> Decimal | None:
+        """The clinic's charge per billing unit of ``code``, or None."""
+        item = self.code_settings(code)
+        return item.charge_per_unit if item is not None else None
 
     def all_code_settings(self) -> list[CodeSettings]:
         """Every code the clinic set something for, by code."""
@@ -435,6 +465,27 @@ class ClinicStore:
         """Turn the patient field on or off (off: no patient name is ever stored)."""
         self._set(KEY_PATIENT_FIELD, "1" if enabled else "0")
 
+    def save_settings(self, settings: ClinicSettings) -> ClinicSettings:
+        """Write the clinic name, patient field and printing options in one transaction.
+
+        Validated first (ClinicDataError, nothing written); printing options not named in
+        ``settings`` are kept.
+        """
+        name = parse_clinic_name(settings.clinic_name)
+        printing = {parse_option_key(k): str(v) for k, v in settings.printing.items()}
+        values = {
+            KEY_CLINIC_NAME: name,
+            KEY_PATIENT_FIELD: "1" if settings.patient_field else "0",
+            **{PRINT_PREFIX + key: value for key, value in printing.items()},
+        }
+        with self.database.transaction() as connection:
+            connection.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                list(values.items()),
+            )
+        return self.settings()
+
     def set_printing_option(self, key: str, value: str | None) -> None:
         """A printing option as text (None removes it)."""
         name = PRINT_PREFIX + parse_option_key(key)
@@ -457,7 +508,7 @@ class ClinicStore:
     def record_use(self, code: str, when: datetime | None = None) -> None:
         """Remember that ``code`` was just used (for "recent" in search)."""
         key = parse_code(code)
-        stamp = (when or datetime.now()).replace(microsecond=0).isoformat()
+        stamp = (when or datetime.now()).isoformat()  # to the microsecond: picks come quickly
         with self.database.transaction() as connection:
             connection.execute(
                 "INSERT INTO recent_codes (code, used_at, uses) VALUES (?, ?, 1) "

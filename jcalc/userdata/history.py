@@ -2,7 +2,8 @@
 
 A logged summary keeps the whole :class:`~jcalc.core.summary.ClaimSummary` as JSON, so
 :meth:`LoggedSummary.summary` gives it back exactly for re-printing. A patient name is stored only
-while the clinic's patient field is on; otherwise it is dropped (never written).
+while the clinic's patient field is on, and only in the ``patient_name`` column (never in the
+summary's JSON, so erasing the column erases every copy); otherwise it is dropped (never written).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import csv
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -141,7 +142,7 @@ def _entry_from_json(data: Mapping[str, Any]) -> SummaryEntry:
 
 
 def summary_to_json(summary: ClaimSummary) -> dict[str, Any]:
-    """A summary as JSON-ready data: everything needed to print it again."""
+    """A summary as JSON-ready data: everything needed to print it again but the patient name."""
     return {
         "format": SUMMARY_FORMAT,
         "date_of_service": summary.date_of_service.isoformat(),
@@ -154,7 +155,7 @@ def summary_to_json(summary: ClaimSummary) -> dict[str, Any]:
         "catalog_effective_to": _iso(summary.catalog_effective_to),
         "generated_on": summary.generated_on.isoformat(),
         "program": summary.program,
-    }
+    }  # no patient_name: it is kept in its own column only (see the module docstring)
 
 
 def summary_from_json(data: Mapping[str, Any]) -> ClaimSummary:
@@ -216,8 +217,8 @@ class LoggedSummary:
     data: dict[str, Any] = field(compare=False, repr=False)
 
     def summary(self) -> ClaimSummary:
-        """The summary as it was printed (to print it again)."""
-        return summary_from_json(self.data)
+        """The summary as it was printed (to print it again), with its stored patient name."""
+        return replace(summary_from_json(self.data), patient_name=self.patient_name or "")
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (with the whole summary under ``summary``)."""
@@ -298,8 +299,11 @@ class SummaryLog:
     ) -> int:
         """Log a printed or saved summary; returns its id.
 
-        ``patient_name`` is stored only while the patient field is on; otherwise it is dropped.
+        ``patient_name`` (default: the summary's own) is stored only while the patient field is
+        on; otherwise it is dropped.
         """
+        if patient_name is None:
+            patient_name = summary.patient_name
         if action not in ACTIONS:
             raise HistoryError(f"'{action}' is not one of {', '.join(ACTIONS)}")
         reference = " ".join(summary.reference.split())

@@ -25,8 +25,9 @@ UI_DIR = Path(__file__).resolve().parent
 
 
 # The offscreen platform plugin reports that it cannot pass a dialog's size hints to a window
-# manager it does not have; that is the test platform talking, not jcalc.
-OFFSCREEN_NOISE = r"^This plugin does not support propagateSizeHints\(\)$"
+# manager it does not have, nor raise a window above another; that is the test platform talking,
+# not jcalc.
+OFFSCREEN_NOISE = r"^This plugin does not support (propagateSizeHints|raise)\(\)$"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -35,7 +36,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if UI_DIR in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
-
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -86,7 +86,8 @@ def test_summary_json_round_trip() -> None:
 def test_summary_json_covers_every_field() -> None:
     """A field added to the summary must be logged too, or re-printing would lose it."""
     data = summary_to_json(rituximab_summary())
-    assert {f.name for f in fields(ClaimSummary)} == set(data) - {"format"}
+    # The patient name is the one exception: it lives in its own column only (erasable).
+    assert {f.name for f in fields(ClaimSummary)} - {"patient_name"} == set(data) - {"format"}
     assert {f.name for f in fields(SummaryEntry)} == set(data["entries"][0])
     assert {f.name for f in fields(ClaimLine)} == set(data["entries"][0]["lines"][0])
 
@@ -145,6 +146,22 @@ def test_patient_name_only_with_the_patient_field_on(
     assert log.erase_patient_names() == 1
     assert log.get(kept).patient_name is None
     assert log.list(text="roe") == []
+
+
+def test_patient_name_of_the_summary_is_kept_only_in_its_column(
+    stores: tuple[ClinicStore, SummaryLog],
+) -> None:
+    clinic, log = stores
+    named = replace(rituximab_summary(), patient_name="Jane Roe")
+    assert "patient_name" not in summary_to_json(named)
+    dropped = log.log(named)  # the field is off: the summary's name is dropped
+    assert log.get(dropped).patient_name is None
+    assert log.get(dropped).summary().patient_name == ""
+    clinic.set_patient_field(True)
+    kept = log.log(named)
+    assert log.get(kept).summary().patient_name == "Jane Roe"  # re-printed with the name
+    rows = log.database.query("SELECT summary_json FROM summary_log")
+    assert all("Jane" not in str(row[0]) for row in rows)
 
 
 def test_bad_log_input(stores: tuple[ClinicStore, SummaryLog]) -> None:
