@@ -45,11 +45,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from jcalc.console import ensure_streams
 
     ensure_streams()  # a windowed Windows build starts without stdout/stderr
-    parser = build_parser()
+    # The window's paths come first and skip the parser: building it imports every command.
     if not args_list:
         from jcalc.ui.app import run_app  # Qt only when the window opens
 
         return run_app(sys.argv[:1])
+    if args_list == ["--startup-probe"]:
+        from jcalc.startup_probe import run_startup_probe
+
+        return run_startup_probe(sys.argv[:1])
+    parser = build_parser()
     args = parser.parse_args(args_list)
     if args.self_test:
         from jcalc.selftest import run_self_test

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFontMetrics, QKeySequence
@@ -53,12 +53,10 @@ from jcalc.core.drug import DrugCode, NdcProduct
 from jcalc.core.errors import JcalcError
 from jcalc.core.ndc import format_ndc, normalize_ndc
 from jcalc.core.summary import ClaimSummary, SummaryEntry, parse_administration_codes
-from jcalc.printing import PrintOptions, print_preview, print_summary, write_pdf
 from jcalc.service import CalcInput, calculate_from_text
 from jcalc.ui.dose_panel import DosePanel, charge_text, parse_charge
 from jcalc.ui.drug_panel import DrugPanel
 from jcalc.ui.encounter_model import COL_ASP, COL_CODE, COL_LINES, COL_WHAT, EncounterModel
-from jcalc.ui.history_dialog import HistoryDialog
 from jcalc.ui.preview import PreviewPanel
 from jcalc.ui.search_model import (
     COL_CODE as SEARCH_COL_CODE,
@@ -74,18 +72,15 @@ from jcalc.ui.search_model import (
     SearchResultsModel,
 )
 from jcalc.ui.settings import Settings, migrate_clinic_settings, print_options
-from jcalc.ui.settings_dialog import SettingsDialog
-from jcalc.ui.update_dialog import UpdateDialog
 from jcalc.ui.widgets import INVALID_STYLE, FieldError, NoticeBar, SearchBox, set_invalid
 from jcalc.userdata import open_user_data
 from jcalc.userdata.clinic import ClinicData, ClinicSettings, ClinicStore, CodeSettings
 from jcalc.userdata.history import SummaryLog
-from jcalc.userdata.transfer import (
-    TransferError,
-    export_clinic_data,
-    import_clinic_data,
-    read_clinic_data,
-)
+
+if TYPE_CHECKING:  # imported where used: the window's first frame should not wait for them
+    from jcalc.printing import PrintOptions
+    from jcalc.ui.history_dialog import HistoryDialog
+    from jcalc.ui.update_dialog import UpdateDialog
 
 log = logging.getLogger(__name__)
 
@@ -604,6 +599,7 @@ class MainWindow(QMainWindow):
         target = Path(path)
         summary = self.summary()
         try:
+            from jcalc.printing import write_pdf
             write_pdf(summary, target, page_size=self._clinic_settings.page_size)
         except (JcalcError, OSError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
@@ -654,6 +650,7 @@ class MainWindow(QMainWindow):
         """Write the clinic's data to ``path``; False (with the reason shown) on failure."""
         target = Path(path)
         try:
+            from jcalc.userdata.transfer import export_clinic_data
             written = export_clinic_data(self.clinic, target)
         except JcalcError as error:
             self._show_message_box("jcalc: export clinic data", f"Nothing was exported: {error}")
@@ -672,6 +669,7 @@ class MainWindow(QMainWindow):
             return False
         source = Path(path)
         try:
+            from jcalc.userdata.transfer import import_clinic_data
             read = import_clinic_data(self.clinic, source, merge=merge)
         except JcalcError as error:
             self._show_transfer_error(error)
@@ -1089,12 +1087,14 @@ class MainWindow(QMainWindow):
         if self._printable():
             summary = self.summary()
             on_printed = functools.partial(self._on_summary_printed, summary)
+            from jcalc.printing import print_preview
             self._keep(print_preview(self, summary, self.print_options(), on_printed))
 
     @Slot()
     def _on_print_action_triggered(self) -> None:
         if self._printable():
             summary = self.summary()
+            from jcalc.printing import print_summary
             dialog = print_summary(
                 self,
                 summary,
@@ -1167,6 +1167,7 @@ class MainWindow(QMainWindow):
     def _on_settings_action_triggered(self) -> None:
         if not self._writable("change the clinic's settings"):
             return
+        from jcalc.ui.settings_dialog import SettingsDialog
         dialog = SettingsDialog(store=self.clinic, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.saved.connect(self._on_settings_dialog_saved)
@@ -1203,6 +1204,7 @@ class MainWindow(QMainWindow):
         except JcalcError as error:
             log.warning("the review will not list the clinic's codes: %s", error)
             clinic = None
+        from jcalc.ui.update_dialog import UpdateDialog
         dialog = UpdateDialog(
             library=self.library, settings=self.settings, clinic=clinic, parent=self
         )
@@ -1461,6 +1463,7 @@ class MainWindow(QMainWindow):
         """
         source = Path(path)
         try:
+            from jcalc.userdata.transfer import read_clinic_data
             data = read_clinic_data(source)  # checked whole before anything is asked or written
         except JcalcError as error:
             self._show_transfer_error(error)
@@ -1495,6 +1498,7 @@ class MainWindow(QMainWindow):
         return box
 
     def _show_transfer_error(self, error: JcalcError) -> None:
+        from jcalc.userdata.transfer import TransferError
         problems = error.problems if isinstance(error, TransferError) else ()
         text = f"Nothing was imported: {error}"
         if problems:
@@ -1505,6 +1509,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_history_action_triggered(self) -> None:
         if self._history_dialog is None:
+            from jcalc.ui.history_dialog import HistoryDialog
             dialog = HistoryDialog(
                 summary_log=self.summary_log,
                 settings=self.settings,
