@@ -39,7 +39,7 @@ window.setWindowTitle("bare")
 window.resize(1100, 720)
 found = []
 watcher = probe.watch_first_frame(
-    lambda w: w is window,
+    window,
     lambda ms, src: found.append(probe.format_result(ms, src, "first frame of an empty QWidget")),
 )
 window.show()

@@ -9,7 +9,6 @@ bundle. Writable data goes to the per-user directories; ``JCALC_DATA_DIR`` and
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -20,6 +19,8 @@ APP_AUTHOR = "jcalc"
 
 def resource_path(name: str) -> Path:
     """Filesystem path of a bundled resource file such as ``catalog.sqlite``."""
+    from importlib import resources  # not at the top: the window's frame does not need it
+
     ref = resources.files("jcalc.resources").joinpath(name)
     return Path(str(ref))
 

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -49,6 +49,8 @@ class ErrorDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("errorDialog")
         self.setWindowTitle("jcalc: unexpected error")
+        from PySide6.QtCore import Qt  # not at the top: this module loads before the first frame
+
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self._details = details
 

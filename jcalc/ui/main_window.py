@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFontMetrics, QKeySequence
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -72,7 +71,8 @@ from jcalc.ui.search_model import (
     SearchResultsModel,
 )
 from jcalc.ui.settings import Settings, migrate_clinic_settings, print_options
-from jcalc.ui.widgets import INVALID_STYLE, FieldError, NoticeBar, SearchBox, set_invalid
+from jcalc.ui.widgets import INVALID_STYLE, FieldError, NoticeBar, set_invalid
+from jcalc.ui.window_frame import WindowFrame
 from jcalc.userdata import open_user_data
 from jcalc.userdata.clinic import ClinicData, ClinicSettings, ClinicStore, CodeSettings
 from jcalc.userdata.history import SummaryLog
@@ -102,8 +102,8 @@ READ_ONLY_TEXT = (
 )
 
 
-class MainWindow(QMainWindow):
-    """The jcalc window.
+class MainWindow(WindowFrame):
+    """The jcalc window: the :class:`WindowFrame` (title, geometry, search field) and the rest.
 
     ``catalog`` defaults to the catalog in use (``library.open_active()``: the updated catalog
     when there is a usable one, else the bundled one), opened here and closed with the window;
@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
     the per-user clinic database (opened here, closed with the window). ``read_only`` (another
     jcalc is open, see :mod:`jcalc.ui.instance`) turns off every change to the catalog and the
     clinic's data.
+
+    ``MainWindow()`` is fully built when it returns; :meth:`complete` builds the rest into a
+    frame that is already on screen (the start-up path of :func:`jcalc.ui.app.run_app`).
 
     Signals:
         searchFinished(str): the results of this query are on screen.
@@ -142,19 +145,43 @@ class MainWindow(QMainWindow):
         read_only: bool = False,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("mainWindow")
-        self.read_only = read_only
-        self.setWindowTitle(
-            "jcalc (read-only): drug units and claim lines"
-            if read_only
-            else "jcalc: drug units and claim lines"
+        super().__init__(settings=settings, read_only=read_only, parent=parent)
+        self._build(
+            catalog=catalog, search=search, clinic=clinic, summary_log=summary_log, library=library
         )
+
+    @classmethod
+    def complete(cls, frame: WindowFrame, **options: Any) -> MainWindow:
+        """Build the full window into ``frame`` (already shown); the same object, now complete.
+
+        ``options`` are :class:`MainWindow`'s ``catalog``, ``search``, ``clinic``,
+        ``summary_log`` and ``library``; the frame keeps its settings, read-only state, geometry
+        and whatever was typed in its search field (searched as soon as the window is built).
+        On an error the frame is left as it was and the error raised.
+        """
+        frame.__class__ = cls  # the frame becomes the full window: same top-level, no swap
+        window: MainWindow = frame  # type: ignore[assignment]
+        try:
+            window._build(**options)
+        except BaseException:
+            frame.__class__ = WindowFrame
+            raise
+        return window
+
+    def _build(
+        self,
+        *,
+        catalog: Catalog | None = None,
+        search: SearchFunction | None = None,
+        clinic: ClinicStore | None = None,
+        summary_log: SummaryLog | None = None,
+        library: CatalogLibrary | None = None,
+    ) -> None:
+        read_only = self.read_only
         self.library = library if library is not None else default_library()
         self._owns_catalog = catalog is None
         self.catalog = catalog if catalog is not None else self.library.open_active()
         self._active = self._read_active()
-        self.settings = settings if settings is not None else Settings()
         self._owns_user_data = clinic is None and summary_log is None
         if clinic is None and summary_log is None:
             try:
@@ -218,13 +245,6 @@ class MainWindow(QMainWindow):
         )
 
     def _build_widgets(self) -> None:
-        self.search_box = SearchBox(self)
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText("Search: J9312, rituximab, Rituxan, 50242-0053-06")
-        self.search_box.setClearButtonEnabled(True)
-        font = self.search_box.font()
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.search_box.setFont(font)
         self.search_status = QLabel(EMPTY_SEARCH_TEXT, self)
         self.search_status.setObjectName("searchStatus")
         self.search_status.setWordWrap(True)
@@ -314,6 +334,8 @@ class MainWindow(QMainWindow):
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
 
     def _build_layout(self) -> None:
+        # The frame's search box moves into the full layout with its text, cursor and focus.
+        had_focus = self.search_box.hasFocus()
         search_area = QWidget(self)
         search_layout = QVBoxLayout(search_area)
         search_layout.setContentsMargins(0, 0, 0, 0)
@@ -372,9 +394,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.problem_bar)
         layout.addWidget(self.read_only_bar)
         layout.addWidget(self.main_splitter, 1)
-        self.setCentralWidget(central)
-        self.setMinimumSize(780, 520)
-        self.resize(1340, 720)
+        self.setCentralWidget(central)  # deletes the frame's placeholder
+        self.search_box.show()  # moving it hid it
+        if had_focus:
+            self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
         self.setTabOrder(self.search_box, self.results_view)
         self.setTabOrder(self.results_view, self.dose_panel.dose_edit)
 
@@ -394,6 +417,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         keys = QKeySequence.StandardKey
+        self.menuBar().clear()  # the frame's placeholder menus
         self.new_visit_action = self._action("&New visit", "newVisitAction", keys.New)
         self.print_preview_action = self._action(
             "Print pre&view…", "printPreviewAction", "Ctrl+Shift+P"
@@ -496,9 +520,7 @@ class MainWindow(QMainWindow):
         self.import_clinic_action.triggered.connect(self._on_import_clinic_action_triggered)
 
     def _restore_layout(self) -> None:
-        settings = self.settings
-        if not settings.window_geometry.isEmpty():
-            self.restoreGeometry(settings.window_geometry)
+        settings = self.settings  # the geometry was restored by the frame
         if not settings.window_state.isEmpty():
             self.restoreState(settings.window_state)
         for splitter, state in (

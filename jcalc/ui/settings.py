@@ -14,27 +14,22 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from jcalc.paths import user_config_dir
-from jcalc.printing import PrintOptions
-from jcalc.userdata.clinic import (
-    OPTION_GRAYSCALE,
-    OPTION_PAGE_SIZE,
-    PAGE_SIZES,
-    ClinicDataError,
-    ClinicSettings,
-    ClinicStore,
-)
+
+if TYPE_CHECKING:  # imported where used: the window's frame reads its geometry from here
+    from jcalc.printing import PrintOptions
+    from jcalc.userdata.clinic import ClinicSettings, ClinicStore
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T", str, bool, int, QByteArray)
 
 SETTINGS_FILE = "jcalc.ini"
-__all__ = ["PAGE_SIZES", "SETTINGS_FILE", "Settings", "migrate_clinic_settings", "print_options"]
+__all__ = ["SETTINGS_FILE", "Settings", "migrate_clinic_settings", "print_options"]
 
 # Keys of earlier versions, now in the clinic database.
 LEGACY_CLINIC_NAME = "clinic/name"
@@ -145,6 +140,8 @@ def _convert(raw: object, default: T) -> T | None:
 
 def print_options(clinic: ClinicSettings, settings: Settings) -> PrintOptions:
     """The options to print with: the clinic's page size and grayscale, this PC's printer."""
+    from jcalc.printing import PrintOptions
+
     return PrintOptions(
         page_size=clinic.page_size, grayscale=clinic.grayscale, printer_name=settings.printer_name
     )
@@ -156,6 +153,14 @@ def migrate_clinic_settings(settings: Settings, store: ClinicStore) -> bool:
     A value already in the store wins. The keys are removed from the INI file either way, so
     there is one source of truth. True when anything was found to migrate.
     """
+    from jcalc.userdata.clinic import (
+        OPTION_GRAYSCALE,
+        OPTION_PAGE_SIZE,
+        PAGE_SIZES,
+        ClinicDataError,
+        ClinicSettings,
+    )
+
     keys = (LEGACY_CLINIC_NAME, LEGACY_PAGE_SIZE, LEGACY_GRAYSCALE)
     if not any(settings.contains(key) for key in keys):
         return False

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSizePolicy,
     QWidget,
 )
+
+from jcalc.ui.window_frame import SearchBox  # it is part of the window's light frame
+
+__all__ = ["INVALID_STYLE", "FieldError", "NoticeBar", "SearchBox", "set_invalid"]
 
 INVALID_PROPERTY = "invalid"
 
@@ -56,35 +58,6 @@ class FieldError(QLabel):
         self.setText(message)
         self.setToolTip(message)
         self.setVisible(bool(message))
-
-
-class SearchBox(QLineEdit):
-    """The search field: Up/Down/Page keys move through the results without leaving it.
-
-    Signals:
-        moveRequested(int): move the current result by this many rows (negative: up).
-    """
-
-    moveRequested = Signal(int)  # noqa: N815
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        """Send navigation keys to the results; Escape clears the field; the rest types."""
-        steps = {
-            Qt.Key.Key_Down: 1,
-            Qt.Key.Key_Up: -1,
-            Qt.Key.Key_PageDown: 10,
-            Qt.Key.Key_PageUp: -10,
-        }
-        key = Qt.Key(event.key())
-        if key in steps and not event.modifiers() & Qt.KeyboardModifier.AltModifier:
-            self.moveRequested.emit(steps[key])
-            event.accept()
-            return
-        if key is Qt.Key.Key_Escape and self.text():
-            self.clear()
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
 
 class NoticeBar(QFrame):

@@ -1,0 +1,115 @@
+"""The two-phase start: the light frame first, then the same window completed in place."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from jcalc.catalog.store import Catalog
+from jcalc.startup_probe import format_result
+from jcalc.ui import MainWindow
+from jcalc.ui.settings import Settings
+from jcalc.ui.window_frame import TITLE, WindowFrame
+
+HEAVY = (
+    "jcalc.ui.main_window",
+    "jcalc.catalog",
+    "jcalc.userdata",
+    "jcalc.printing",
+    "jcalc.service",
+    "jcalc.core.calculate",
+    "sqlite3",
+)
+
+
+def test_the_start_up_modules_do_not_import_the_heavy_ones() -> None:
+    code = (
+        "import sys\n"
+        "import jcalc.ui.window_frame, jcalc.ui.app, jcalc.ui\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({HEAVY!r})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+def _show_frame(qtbot, settings: Settings) -> WindowFrame:
+    frame = WindowFrame(settings=settings)
+    qtbot.addWidget(frame)
+    frame.show()
+    qtbot.waitExposed(frame)
+    frame.activateWindow()
+    qtbot.waitUntil(frame.isActiveWindow)
+    return frame
+
+
+def test_text_typed_in_the_frame_is_carried_into_the_window_and_searched(
+    qtbot, bundled_catalog: Catalog, settings: Settings
+) -> None:
+    frame = _show_frame(qtbot, settings)
+    assert frame.windowTitle() == TITLE
+    box = frame.search_box
+    assert box.objectName() == "searchBox" and box.hasFocus()
+    qtbot.keyClicks(box, "ritux")  # before the window is complete
+    # Typed while it is being built: the keys wait in the event queue.
+    for char in "ima":
+        key = Qt.Key(ord(char.upper()))
+        QCoreApplication.postEvent(
+            box, QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, char)
+        )
+
+    window = MainWindow.complete(frame, catalog=bundled_catalog)
+
+    assert window is frame and isinstance(frame, MainWindow)
+    assert window.search_box is box and box.text() == "ritux"
+    assert window.results_model.query == "ritux"  # searched as soon as it was built
+    assert window.results_model.rowCount() > 0
+    assert window.centralWidget().isAncestorOf(box)
+    assert window.centralWidget().objectName() != "framePlaceholder"
+    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Go", "&Help"]
+    assert all(a.isEnabled() for a in window.menuBar().actions())
+    with qtbot.waitSignal(window.searchFinished, timeout=5000) as finished:
+        QApplication.processEvents()  # the keys typed during the build
+    assert finished.args == ["rituxima"]
+    assert box.text() == "rituxima" and QApplication.focusWidget() is box
+    assert box.isVisible() and window.results_view.isVisible()
+    assert window.results_model.rowCount() > 0
+
+
+def test_main_window_is_a_frame_fully_built_by_its_constructor(
+    qtbot, bundled_catalog: Catalog, settings: Settings
+) -> None:
+    window = MainWindow(catalog=bundled_catalog, settings=settings)
+    qtbot.addWidget(window)
+    assert isinstance(window, WindowFrame)
+    assert window.results_model.query == ""
+    assert window.centralWidget().isAncestorOf(window.search_box)
+    assert window.centralWidget().objectName() != "framePlaceholder"
+
+
+def test_probe_line_puts_startup_first() -> None:
+    line = format_result(180.04, "/proc/self/stat", "x", 412.36)
+    assert line == "startup_ms=180.0 ready_ms=412.4 (x; process start from /proc/self/stat)"
+
+
+def test_probe_reports_the_frame_then_the_complete_window() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-m", "jcalc", "--startup-probe"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    match = re.search(r"^startup_ms=([0-9.]+) ready_ms=([0-9.]+) ", done.stdout)
+    assert match is not None, done.stdout
+    assert float(match.group(1)) <= float(match.group(2))
