@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from jcalc.catalog.diff import (
     AddedCode,
@@ -23,11 +23,11 @@ from jcalc.catalog.diff import (
     TerminatedCode,
     limit_text,
 )
+from jcalc.ui.table_model import OBJECT_ROLE, ObjectTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
 
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the diff object of the row
+ITEM_ROLE = OBJECT_ROLE  # the diff object of the row
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
@@ -45,71 +45,43 @@ def _per_unit(text: str) -> str:
     return text if text == "none" else f"{text} per unit"
 
 
-class DiffTableModel(QAbstractTableModel, Generic[T]):
+class DiffTableModel(ObjectTableModel[T]):
     """Rows of one list of a diff; replaced as a whole by :meth:`set_items`."""
 
     columns: tuple[Column[T], ...] = ()
     stretch_column = -1  # the column that takes the spare width (-1: the last)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.column_titles = tuple(column.title for column in cls.columns)
+
     def __init__(self, items: Sequence[T] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._items: list[T] = list(items)
-        self._cells = [self._row(item) for item in self._items]
+        self._cells: list[tuple[str, ...]] = []
+        self._objects = list(items)
+        self._rows_replaced()
 
-    def _row(self, item: T) -> tuple[str, ...]:
-        return tuple(column.text(item) for column in self.columns)
+    def _rows_replaced(self) -> None:
+        self._cells = [tuple(c.text(item) for c in self.columns) for item in self._objects]
 
     def set_items(self, items: Sequence[T]) -> None:
         """Show ``items``."""
-        self.beginResetModel()
-        self._items = list(items)
-        self._cells = [self._row(item) for item in self._items]
-        self.endResetModel()
+        self.set_rows(items)
 
     def item(self, row: int) -> T | None:
         """The diff object on ``row``, or None."""
-        return self._items[row] if 0 <= row < len(self._items) else None
+        return self.object_at(row)
 
     def column_texts(self, column: int) -> list[str]:
         """Every cell of one column, top to bottom."""
         return [cells[column] for cells in self._cells]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        """Number of items (a flat table)."""
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        """The model's fixed columns."""
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].title
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Cell text (also as tooltip), amounts right-aligned, the item under ITEM_ROLE."""
-        row, column = index.row(), index.column()
-        if not index.isValid() or not 0 <= row < len(self._items):
-            return None
-        if not 0 <= column < len(self.columns):
-            return None
+    def cell(self, obj: T, row: int, column: int, role: int) -> Any:
+        """Cell text (also as tooltip), amounts right-aligned."""
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._cells[row][column]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if self.columns[column].amount else _LEFT
-        if role == ITEM_ROLE:
-            return self._items[row]
         return None
 
 

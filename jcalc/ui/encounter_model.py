@@ -6,21 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 
 from jcalc.core.calculate import Calculation
 from jcalc.core.claim import format_money
 from jcalc.core.summary import AdministrationCode, SummaryEntry
 from jcalc.service import CalcInput
-
-Index = QModelIndex | QPersistentModelIndex
+from jcalc.ui.table_model import OBJECT_ROLE, ObjectTableModel
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,7 @@ COL_LINES = 2
 COL_ASP = 3
 COLUMN_TITLES = ("Code", "What", "Lines", "ASP estimate")
 
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the EncounterItem of the row
+ITEM_ROLE = OBJECT_ROLE  # the EncounterItem of the row
 
 
 def lines_text(calc: Calculation) -> str:
@@ -64,7 +56,7 @@ def lines_text(calc: Calculation) -> str:
     return " + ".join(parts)
 
 
-class EncounterModel(QAbstractTableModel):
+class EncounterModel(ObjectTableModel[EncounterItem]):
     """Rows of the visit: drug entries first in the order added, administration codes after.
 
     Signals:
@@ -72,6 +64,7 @@ class EncounterModel(QAbstractTableModel):
     """
 
     contentsChanged = Signal()  # noqa: N815
+    column_titles = COLUMN_TITLES
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -152,40 +145,23 @@ class EncounterModel(QAbstractTableModel):
         self.endResetModel()
         self.contentsChanged.emit()
 
-    # -- Qt model interface ---------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        """Drug entries plus administration codes (a flat table)."""
-        return 0 if parent.isValid() else len(self._drugs) + len(self._admin)
+    # -- rows (the base's Qt model interface reads them) ----------------------------------------
+    def object_count(self) -> int:
+        """Drug entries plus administration codes."""
+        return len(self._drugs) + len(self._admin)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        """Fixed columns: code, what, lines, ASP estimate."""
-        return 0 if parent.isValid() else len(COLUMN_TITLES)
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMN_TITLES)
-        ):
-            return COLUMN_TITLES[section]
+    def object_at(self, row: int) -> EncounterItem | None:
+        """The item on ``row`` (drug entries first), or None."""
+        if 0 <= row < len(self._drugs):
+            return self._drugs[row]
+        if 0 <= row - len(self._drugs) < len(self._admin):
+            return self._admin[row - len(self._drugs)]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Display text per column and the row's item (ITEM_ROLE)."""
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
-            return None
-        item = self.items()[index.row()]
-        if role == ITEM_ROLE:
-            return item
+    def cell(self, item: EncounterItem, row: int, column: int, role: int) -> Any:
+        """Display text (also as tooltip) per column."""
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        column = index.column()
         if isinstance(item, DrugItem):
             calc = item.calculation
             if column == COL_CODE:

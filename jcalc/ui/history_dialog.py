@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from jcalc.core.errors import JcalcError
 from jcalc.core.summary import ClaimSummary, render_summary_html
-from jcalc.printing import PrintOptions, print_preview, print_summary, write_pdf
+from jcalc.printing import PrintOptions, print_preview, print_summary
 from jcalc.ui.history_model import (
     COL_ACTION,
     COL_CODES,
@@ -44,6 +43,7 @@ from jcalc.ui.history_model import (
     COL_TIME,
     HistoryTableModel,
 )
+from jcalc.ui.print_actions import open_pdf_dialog, open_save_dialog, save_summary_pdf
 from jcalc.ui.settings import Settings
 from jcalc.userdata.history import HistoryFilter, LoggedSummary, SummaryLog
 
@@ -320,11 +320,9 @@ class HistoryDialog(QDialog):
         if summary is None:
             return False
         target = Path(path)
-        try:
-            write_pdf(summary, target, page_size=self._options.page_size)
-        except (JcalcError, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            self._show_message(f"Could not save the PDF {target}: {reason}", error=True)
+        failure = save_summary_pdf(summary, target, self._options.page_size)
+        if failure is not None:
+            self._show_message(failure, error=True)
             return False
         self._settings.pdf_directory = str(target.parent)
         self._settings.sync()
@@ -400,41 +398,28 @@ class HistoryDialog(QDialog):
         entry = self.selected()
         if entry is None:
             return
-        folder = self._settings.pdf_directory or str(Path.home())
-        name = f"claim-summary-{entry.printed_at:%Y-%m-%d}-{entry.id}.pdf"
-        dialog = QFileDialog(self, "Save the summary as PDF", str(Path(folder) / name))
-        dialog.setObjectName("historyPdfFileDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("PDF files (*.pdf)")
-        dialog.setDefaultSuffix("pdf")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.fileSelected.connect(self._on_pdf_dialog_file_selected)
-        self._keep(dialog)
-        dialog.open()
-
-    @Slot(str)
-    def _on_pdf_dialog_file_selected(self, path: str) -> None:
-        if path:
-            self.save_pdf(path)
+        open_pdf_dialog(
+            self,
+            self._settings.pdf_directory,
+            f"claim-summary-{entry.printed_at:%Y-%m-%d}-{entry.id}.pdf",
+            object_name="historyPdfFileDialog",
+            on_selected=self.save_pdf,
+            keep=self._keep,
+        )
 
     @Slot()
     def _on_export_button_clicked(self) -> None:
-        folder = self._settings.transfer_directory or str(Path.home())
-        name = f"jcalc-history-{date.today().isoformat()}.csv"
-        dialog = QFileDialog(self, "Export the history as CSV", str(Path(folder) / name))
-        dialog.setObjectName("historyCsvFileDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("CSV files (*.csv)")
-        dialog.setDefaultSuffix("csv")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.fileSelected.connect(self._on_csv_dialog_file_selected)
-        self._keep(dialog)
-        dialog.open()
-
-    @Slot(str)
-    def _on_csv_dialog_file_selected(self, path: str) -> None:
-        if path:
-            self.export_csv(path)
+        open_save_dialog(
+            self,
+            title="Export the history as CSV",
+            folder=self._settings.transfer_directory,
+            name=f"jcalc-history-{date.today().isoformat()}.csv",
+            name_filter="CSV files (*.csv)",
+            suffix="csv",
+            object_name="historyCsvFileDialog",
+            on_selected=self.export_csv,
+            keep=self._keep,
+        )
 
     def done(self, result: int) -> None:
         """Remember the geometry, close the print dialogs opened from here."""

@@ -57,6 +57,7 @@ from jcalc.ui.dose_panel import DosePanel, charge_text, parse_charge
 from jcalc.ui.drug_panel import DrugPanel
 from jcalc.ui.encounter_model import COL_ASP, COL_CODE, COL_LINES, COL_WHAT, EncounterModel
 from jcalc.ui.preview import PreviewPanel
+from jcalc.ui.print_actions import open_pdf_dialog, open_save_dialog, save_summary_pdf
 from jcalc.ui.search_model import (
     COL_CODE as SEARCH_COL_CODE,
 )
@@ -620,12 +621,8 @@ class MainWindow(WindowFrame):
             return False
         target = Path(path)
         summary = self.summary()
-        try:
-            from jcalc.printing import write_pdf
-            write_pdf(summary, target, page_size=self._clinic_settings.page_size)
-        except (JcalcError, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            message = f"Could not save the PDF {target}: {reason}"
+        message = save_summary_pdf(summary, target, self._clinic_settings.page_size)
+        if message is not None:
             self._show_print_error(message)
             log.warning("%s", message)
             return False
@@ -673,6 +670,7 @@ class MainWindow(WindowFrame):
         target = Path(path)
         try:
             from jcalc.userdata.transfer import export_clinic_data
+
             written = export_clinic_data(self.clinic, target)
         except JcalcError as error:
             self._show_message_box("jcalc: export clinic data", f"Nothing was exported: {error}")
@@ -692,6 +690,7 @@ class MainWindow(WindowFrame):
         source = Path(path)
         try:
             from jcalc.userdata.transfer import import_clinic_data
+
             read = import_clinic_data(self.clinic, source, merge=merge)
         except JcalcError as error:
             self._show_transfer_error(error)
@@ -1110,6 +1109,7 @@ class MainWindow(WindowFrame):
             summary = self.summary()
             on_printed = functools.partial(self._on_summary_printed, summary)
             from jcalc.printing import print_preview
+
             self._keep(print_preview(self, summary, self.print_options(), on_printed))
 
     @Slot()
@@ -1117,6 +1117,7 @@ class MainWindow(WindowFrame):
         if self._printable():
             summary = self.summary()
             from jcalc.printing import print_summary
+
             dialog = print_summary(
                 self,
                 summary,
@@ -1148,22 +1149,14 @@ class MainWindow(WindowFrame):
     def _on_pdf_action_triggered(self) -> None:
         if not self._printable():
             return
-        folder = self.settings.pdf_directory or str(Path.home())
-        name = f"claim-summary-{self.dose_panel.date_of_service.isoformat()}.pdf"
-        dialog = QFileDialog(self, "Save the summary as PDF", str(Path(folder) / name))
-        dialog.setObjectName("pdfFileDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("PDF files (*.pdf)")
-        dialog.setDefaultSuffix("pdf")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.fileSelected.connect(self._on_pdf_dialog_file_selected)
-        self._keep(dialog)
-        dialog.open()
-
-    @Slot(str)
-    def _on_pdf_dialog_file_selected(self, path: str) -> None:
-        if path:
-            self.save_pdf(path)
+        open_pdf_dialog(
+            self,
+            self.settings.pdf_directory,
+            f"claim-summary-{self.dose_panel.date_of_service.isoformat()}.pdf",
+            object_name="pdfFileDialog",
+            on_selected=self.save_pdf,
+            keep=self._keep,
+        )
 
     @Slot()
     def _on_new_visit_action_triggered(self) -> None:
@@ -1190,6 +1183,7 @@ class MainWindow(WindowFrame):
         if not self._writable("change the clinic's settings"):
             return
         from jcalc.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(store=self.clinic, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.saved.connect(self._on_settings_dialog_saved)
@@ -1227,6 +1221,7 @@ class MainWindow(WindowFrame):
             log.warning("the review will not list the clinic's codes: %s", error)
             clinic = None
         from jcalc.ui.update_dialog import UpdateDialog
+
         dialog = UpdateDialog(
             library=self.library, settings=self.settings, clinic=clinic, parent=self
         )
@@ -1441,22 +1436,17 @@ class MainWindow(WindowFrame):
 
     @Slot()
     def _on_export_clinic_action_triggered(self) -> None:
-        folder = self.settings.transfer_directory or str(Path.home())
-        name = f"jcalc-clinic-data-{date.today().isoformat()}.json"
-        dialog = QFileDialog(self, "Export the clinic's data", str(Path(folder) / name))
-        dialog.setObjectName("exportClinicFileDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("jcalc clinic data (*.json)")
-        dialog.setDefaultSuffix("json")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.fileSelected.connect(self._on_export_dialog_file_selected)
-        self._keep(dialog)
-        dialog.open()
-
-    @Slot(str)
-    def _on_export_dialog_file_selected(self, path: str) -> None:
-        if path:
-            self.export_clinic_data_to(path)
+        open_save_dialog(
+            self,
+            title="Export the clinic's data",
+            folder=self.settings.transfer_directory,
+            name=f"jcalc-clinic-data-{date.today().isoformat()}.json",
+            name_filter="jcalc clinic data (*.json)",
+            suffix="json",
+            object_name="exportClinicFileDialog",
+            on_selected=self.export_clinic_data_to,
+            keep=self._keep,
+        )
 
     @Slot()
     def _on_import_clinic_action_triggered(self) -> None:
@@ -1486,6 +1476,7 @@ class MainWindow(WindowFrame):
         source = Path(path)
         try:
             from jcalc.userdata.transfer import read_clinic_data
+
             data = read_clinic_data(source)  # checked whole before anything is asked or written
         except JcalcError as error:
             self._show_transfer_error(error)
@@ -1521,6 +1512,7 @@ class MainWindow(WindowFrame):
 
     def _show_transfer_error(self, error: JcalcError) -> None:
         from jcalc.userdata.transfer import TransferError
+
         problems = error.problems if isinstance(error, TransferError) else ()
         text = f"Nothing was imported: {error}"
         if problems:
@@ -1532,6 +1524,7 @@ class MainWindow(WindowFrame):
     def _on_history_action_triggered(self) -> None:
         if self._history_dialog is None:
             from jcalc.ui.history_dialog import HistoryDialog
+
             dialog = HistoryDialog(
                 summary_log=self.summary_log,
                 settings=self.settings,

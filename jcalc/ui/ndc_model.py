@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from jcalc.core.descriptor import Descriptor
 from jcalc.core.drug import NdcProduct
 from jcalc.core.errors import InputError
 from jcalc.core.ndc import format_ndc
 from jcalc.core.quantity import format_decimal
-
-Index = QModelIndex | QPersistentModelIndex
+from jcalc.ui.table_model import OBJECT_ROLE, ObjectTableModel
 
 COL_NDC = 0
 COL_PACKAGE = 1
@@ -21,7 +20,7 @@ COL_BRAND = 2
 COL_LABELER = 3
 COLUMN_TITLES = ("NDC", "Package", "Brand", "Labeler")
 
-PRODUCT_ROLE = Qt.ItemDataRole.UserRole + 1  # the NdcProduct of the row
+PRODUCT_ROLE = OBJECT_ROLE  # the NdcProduct of the row
 NDC_ROLE = Qt.ItemDataRole.UserRole + 2  # its 11-digit NDC
 
 
@@ -46,74 +45,39 @@ def _ndc_text(ndc11: str) -> str:
         return ndc11
 
 
-class NdcTableModel(QAbstractTableModel):
+class NdcTableModel(ObjectTableModel[NdcProduct]):
     """The products of one code, replaced as a whole by :meth:`set_products`."""
+
+    column_titles = COLUMN_TITLES
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._products: list[NdcProduct] = []
         self._descriptor: Descriptor | None = None
 
     def set_products(self, products: Sequence[NdcProduct], descriptor: Descriptor | None) -> None:
         """Show ``products``; ``descriptor`` turns billing units per item into drug content."""
-        self.beginResetModel()
-        self._products = list(products)
         self._descriptor = descriptor
-        self.endResetModel()
+        self.set_rows(products)
 
     def product(self, row: int) -> NdcProduct | None:
         """The product on ``row``, or None."""
-        if 0 <= row < len(self._products):
-            return self._products[row]
-        return None
+        return self.object_at(row)
 
     def row_of(self, ndc11: str) -> int:
         """The row of an 11-digit NDC, or -1."""
-        for row, product in enumerate(self._products):
-            if product.ndc == ndc11:
-                return row
-        return -1
+        return next((row for row, p in enumerate(self._objects) if p.ndc == ndc11), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        """Number of products (a flat table)."""
-        return 0 if parent.isValid() else len(self._products)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        """Fixed columns: NDC, package, brand, labeler."""
-        return 0 if parent.isValid() else len(COLUMN_TITLES)
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMN_TITLES)
-        ):
-            return COLUMN_TITLES[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Display text, tooltips, and the product (PRODUCT_ROLE) or its NDC (NDC_ROLE)."""
-        if not index.isValid() or not 0 <= index.row() < len(self._products):
-            return None
-        product = self._products[index.row()]
-        if role == PRODUCT_ROLE:
-            return product
+    def cell(self, obj: NdcProduct, row: int, column: int, role: int) -> Any:
+        """Display text and tooltips, and the product's NDC (NDC_ROLE)."""
         if role == NDC_ROLE:
-            return product.ndc
+            return obj.ndc
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            column = index.column()
             if column == COL_NDC:
-                return _ndc_text(product.ndc)
+                return _ndc_text(obj.ndc)
             if column == COL_BRAND:
-                return product.drug_name
+                return obj.drug_name
             if column == COL_PACKAGE:
-                return package_text(product, self._descriptor)
+                return package_text(obj, self._descriptor)
             if column == COL_LABELER:
-                return product.labeler
+                return obj.labeler
         return None

@@ -53,7 +53,7 @@ class AspFile:
 
     @property
     def quarter(self) -> str:
-        """"2026Q1" style label of the quarter the file is effective in."""
+        """ "2026Q1" style label of the quarter the file is effective in."""
         return f"{self.effective_from.year}Q{(self.effective_from.month - 1) // 3 + 1}"
 
 
