@@ -61,3 +61,23 @@ def cms_files(cms_dir: Path) -> dict[str, Path]:
         "crosswalk": cms_dir / "cms-asp-2026q1" / "asp_ndc_hcpcs_crosswalk_2026q1.csv",
         "mue": cms_dir / "cms-mue-practitioner-2026q2" / "mue_practitioner_2026q2_level2.csv",
     }
+
+
+@pytest.fixture(scope="session")
+def next_quarter_files(
+    cms_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """A hand-made "next quarter" of the CMS files, derived once per session from the real ones."""
+    from tests.catalog import next_quarter
+
+    return next_quarter.files_once(cms_files, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def next_quarter_catalog(
+    next_quarter_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The catalog built from :func:`next_quarter_files`, once per session."""
+    from tests.catalog import next_quarter
+
+    return next_quarter.catalog_once(next_quarter_files, tmp_path_factory)

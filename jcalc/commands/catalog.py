@@ -11,8 +11,9 @@ import argparse
 import json
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from jcalc.catalog.build import BuildSummary, Progress, build_catalog
 from jcalc.catalog.diff import diff_catalogs
@@ -25,7 +26,7 @@ from jcalc.catalog.library import (
 )
 from jcalc.catalog.report import CatalogReport, build_report
 from jcalc.catalog.sources.errors import SourceFileError
-from jcalc.catalog.store import CatalogInfo, open_catalog
+from jcalc.catalog.store import Catalog, CatalogInfo, open_catalog
 from jcalc.catalog.update import build_update, commit_update, discard_update, plan_update
 from jcalc.core.errors import JcalcError
 from jcalc.userdata.clinic import ClinicData, ClinicStore
@@ -207,15 +208,25 @@ def format_info(info: CatalogInfo) -> str:
     return "\n".join(lines)
 
 
-def run_info(args: argparse.Namespace) -> int:
-    """Handle ``jcalc catalog info``."""
+_T = TypeVar("_T")
+
+
+def _read_catalog(path: Path | None, read: Callable[[Catalog], _T]) -> _T | int:
+    """``read`` applied to the chosen catalog, or the exit code after one ``error:`` line."""
     try:
-        with open_chosen_catalog(args.catalog) as catalog:
-            info = catalog.info()
+        with open_chosen_catalog(path) as catalog:
+            return read(catalog)
     except JcalcError as error:
         return _error(str(error))
     except OSError as error:
-        return _error(f"{error.filename or args.catalog}: {error.strerror or error}")
+        return _error(f"{error.filename or path}: {error.strerror or error}")
+
+
+def run_info(args: argparse.Namespace) -> int:
+    """Handle ``jcalc catalog info``."""
+    info = _read_catalog(args.catalog, lambda catalog: catalog.info())
+    if isinstance(info, int):
+        return info
     if args.json:
         print(json.dumps(info.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -247,13 +258,9 @@ def format_report(report: CatalogReport) -> str:
 
 def run_report(args: argparse.Namespace) -> int:
     """Handle ``jcalc catalog report``."""
-    try:
-        with open_chosen_catalog(args.catalog) as catalog:
-            report = build_report(catalog)
-    except JcalcError as error:
-        return _error(str(error))
-    except OSError as error:
-        return _error(f"{error.filename or args.catalog}: {error.strerror or error}")
+    report = _read_catalog(args.catalog, build_report)
+    if isinstance(report, int):
+        return report
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -34,20 +34,6 @@ CLINIC = ClinicData(
 )
 
 
-@pytest.fixture(scope="session")
-def next_quarter_files(
-    cms_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
-    return nq.files_once(cms_files, tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def next_quarter_catalog(
-    next_quarter_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    return nq.catalog_once(next_quarter_files, tmp_path_factory)
-
-
 @pytest.fixture(scope="module")
 def diff(next_quarter_catalog: Path) -> CatalogDiff:
     with open_catalog(None) as old, open_catalog(next_quarter_catalog) as new:

@@ -20,10 +20,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-import pytest
-
 from jcalc.catalog.library import CatalogLibrary
-from tests.catalog import next_quarter as nq
 from tests.catalog.next_quarter import fingerprint, variant_catalog
 
 RUNS = 10
@@ -39,20 +36,6 @@ plan = plan_update([Path(name) for name in sys.argv[1:]])
 commit_update(build_update(plan), accept_older=True)
 print("committed", flush=True)
 """
-
-
-@pytest.fixture(scope="session")
-def next_quarter_files(
-    cms_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
-    return nq.files_once(cms_files, tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def next_quarter_catalog(
-    next_quarter_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    return nq.catalog_once(next_quarter_files, tmp_path_factory)
 
 
 def _start(data_dir: Path, files: list[Path]) -> subprocess.Popen[str]:

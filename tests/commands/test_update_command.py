@@ -20,20 +20,6 @@ from tests.catalog import next_quarter as nq
 Run = Callable[..., tuple[int, str, str]]
 
 
-@pytest.fixture(scope="session")
-def next_quarter_files(
-    cms_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
-    return nq.files_once(cms_files, tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def next_quarter_catalog(
-    next_quarter_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    return nq.catalog_once(next_quarter_files, tmp_path_factory)
-
-
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Run:
     def invoke(*args: str | Path) -> tuple[int, str, str]:

@@ -29,13 +29,6 @@ from tests.ui.conftest import IN_QUARTER, show, type_search
 BUILD_TIMEOUT_MS = 60_000
 
 
-@pytest.fixture(scope="session")
-def next_quarter_files(
-    cms_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
-    return nq.files_once(cms_files, tmp_path_factory)
-
-
 @pytest.fixture
 def library() -> CatalogLibrary:
     return default_library()  # in the test's own user folder
