@@ -12,8 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from jcalc.catalog.store import Catalog
+from jcalc.catalog.store import Catalog, QuarterPrice
 from jcalc.core.calculate import Calculation, DoseRequest, calculate
+from jcalc.core.checks import code_date_warnings
 from jcalc.core.containers import ContainerType
 from jcalc.core.drug import DrugCode, NdcProduct, normalize_code
 from jcalc.core.errors import InputError
@@ -152,8 +153,14 @@ def calculate_from_text(
         charge_per_unit=charge,
         drug_name=entry.drug_name,
     )
+    price = catalog.price_on(drug.hcpcs, entry.date_of_service)
+    if price is not None:
+        drug = _priced(drug, price)
     result = calculate(drug, request)
-    warnings.extend(_quarter_warnings(catalog, entry.date_of_service))
+    warnings.extend(code_date_warnings(drug, entry.date_of_service))
+    if price is not None:
+        warnings.extend(_quarter_warnings(catalog, price, entry.date_of_service))
+        result = replace(result, explanation=_with_quarter(result.explanation, price))
     if warnings:
         result = replace(result, warnings=tuple(warnings) + result.warnings)
     if notes:
@@ -161,19 +168,47 @@ def calculate_from_text(
     return result
 
 
-def _quarter_warnings(catalog: Catalog, day: date) -> list[str]:
-    info = catalog.info()
-    start, end = info.asp_effective_from, info.asp_effective_to
-    if end is not None and day > end:
+def _priced(drug: DrugCode, price: QuarterPrice) -> DrugCode:
+    """``drug`` with the payment limit (and ASP dosage) of the quarter chosen for the day."""
+    return replace(
+        drug,
+        payment_limit=price.payment_limit,
+        asp_dosage=price.dosage or drug.asp_dosage,
+        price_quarter=price.quarter.quarter,
+    )
+
+
+def _with_quarter(explanation: tuple[str, ...], price: QuarterPrice) -> tuple[str, ...]:
+    """The explanation with the ASP quarter named right after the price sentence."""
+    quarter = price.quarter
+    why = (
+        "the quarter of the date of service"
+        if price.exact
+        else "the nearest quarter the catalog holds (none contains the date of service)"
+    )
+    sentence = f"ASP quarter used: {quarter.describe()}, {why}."
+    for index, text in enumerate(explanation):
+        if text.startswith(("ASP estimate:", "No ASP payment limit")):
+            return (*explanation[: index + 1], sentence, *explanation[index + 1 :])
+    return (*explanation, sentence)
+
+
+def _quarter_warnings(catalog: Catalog, price: QuarterPrice, day: date) -> list[str]:
+    """A warning when no ASP quarter held contains the date of service."""
+    if price.exact:
+        return []
+    quarter = price.quarter
+    held = ", ".join(q.quarter for q in reversed(catalog.asp_quarters()))
+    newest = catalog.asp_quarters()[0]
+    if day > newest.effective_to:
         return [
             f"the date of service {day.isoformat()} is after the catalog's ASP quarter "
-            f"({info.asp_quarter}, through {end.isoformat()}): codes and prices may have changed "
-            "since; update the catalog"
+            f"({newest.quarter}, through {newest.effective_to.isoformat()}): the ASP estimate "
+            f"uses {quarter.quarter}'s prices; codes and prices may have changed since; update "
+            "the catalog"
         ]
-    if start is not None and day < start:
-        return [
-            f"the date of service {day.isoformat()} is before the catalog's ASP quarter "
-            f"({info.asp_quarter}, from {start.isoformat()}): the ASP estimate uses this quarter's "
-            "prices"
-        ]
-    return []
+    return [
+        f"the catalog holds no ASP quarter containing the date of service {day.isoformat()} "
+        f"(it holds {held}): the ASP estimate uses the nearest, {quarter.describe()}; add that "
+        "quarter's ASP payment limit file (catalog update) to price it exactly"
+    ]

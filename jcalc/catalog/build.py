@@ -21,6 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from jcalc.catalog.aliases import Alias, load_aliases
+from jcalc.catalog.dated import write_dated_tables
 from jcalc.catalog.naming import display_name
 from jcalc.catalog.schema import (
     ACTIVE_CONDITION,
@@ -351,8 +352,12 @@ def write_catalog(
     aliases: Sequence[Alias] = (),
     progress: Progress | None = None,
     built_at: datetime | None = None,
+    asp_history: Sequence[AspFile] = (),
 ) -> BuildSummary:
-    """Write a catalog from already-read CMS records, atomically replacing ``out``."""
+    """Write a catalog from already-read CMS records, atomically replacing ``out``.
+
+    ``asp_history`` holds earlier ASP quarters kept for pricing by date of service.
+    """
     started = time.perf_counter()
     report = progress or (lambda _stage, _fraction: None)
     out = Path(out)
@@ -387,6 +392,7 @@ def write_catalog(
             db.execute("PRAGMA synchronous = OFF")
             with db.conn:
                 _write_tables(db, codes, ndcs, alias_list, meta)
+                write_dated_tables(db, hcpcs.modifiers, asp, asp_history)
             report("building the search index", 0.8)
             create_search_index(db, usable_aliases)
             db.conn.commit()

@@ -20,6 +20,7 @@ from jcalc.catalog.sources.records import (
     CrosswalkRecord,
     HcpcsFile,
     HcpcsRecord,
+    ModifierRecord,
     MueFile,
     MueRecord,
 )
@@ -92,7 +93,65 @@ def extract_hcpcs(catalog: Catalog) -> HcpcsFile:
         release=meta.get("hcpcs_release", ""),
         records=records,
         noc_codes=frozenset(str(row[0]) for row in noc),
+        modifiers=extract_modifiers(catalog),
     )
+
+
+def extract_modifiers(catalog: Catalog) -> tuple[ModifierRecord, ...]:
+    """The modifiers of the catalog (none for a catalog older than schema 2)."""
+    if not catalog.has_dated_tables:
+        return ()
+    rows = catalog.connection.execute(
+        "SELECT code, long_description, short_description, add_date, effective_date, "
+        "termination_date, action_code FROM modifiers ORDER BY code"
+    ).fetchall()
+    return tuple(
+        ModifierRecord(
+            code=str(row[0]),
+            long_description=_text(row[1]),
+            short_description=_text(row[2]),
+            add_date=_date(row[3]),
+            effective_date=_date(row[4]),
+            termination_date=_date(row[5]),
+            action_code=_text(row[6]),
+        )
+        for row in rows
+    )
+
+
+def extract_asp_history(catalog: Catalog) -> list[AspFile]:
+    """Every ASP quarter the catalog holds, oldest first (the quarter in use included).
+
+    A catalog older than schema 2 holds only the quarter in use (:func:`extract_asp`).
+    """
+    if not catalog.has_dated_tables:
+        return [extract_asp(catalog)]
+    files: list[AspFile] = []
+    for quarter in reversed(catalog.asp_quarters()):
+        rows = catalog.connection.execute(
+            "SELECT hcpcs, short_description, dosage, payment_limit, notes FROM asp_prices "
+            "WHERE quarter = ? ORDER BY hcpcs",
+            (quarter.quarter,),
+        ).fetchall()
+        records = [
+            AspRecord(
+                code=str(row[0]),
+                short_description=_text(row[1]),
+                dosage=_text(row[2]),
+                payment_limit=_decimal(row[3]),
+                notes=_text(row[4]),
+            )
+            for row in rows
+        ]
+        files.append(
+            AspFile(
+                source_name=quarter.source,
+                effective_from=quarter.effective_from,
+                effective_to=quarter.effective_to,
+                records=records,
+            )
+        )
+    return files
 
 
 def extract_asp(catalog: Catalog) -> AspFile:

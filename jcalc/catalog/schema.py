@@ -19,6 +19,13 @@ Tables
     One row per (NDC, HCPCS) pair of the ASP NDC-HCPCS crosswalk; ``ndc`` is 11 digits.
 ``aliases``
     Project-written names billers search by (brand, abbreviation, use) pointing at a code.
+``modifiers`` (schema 2)
+    The two-character modifier rows of the HCPCS file (JW, JZ, JG, TB, KP ...) with ADD DT,
+    ACT EFF DT, TERM DT and ACTION CD, so a modifier can be checked on the date of service.
+``asp_quarters`` and ``asp_prices`` (schema 2)
+    Every ASP quarter the catalog was given (label, effective dates, source file) and the payment
+    limits of each; the newest quarter is also the one in ``codes.asp_payment_limit`` and
+    ``meta.asp_quarter``. Older quarters price dates of service that fall in them.
 The search index is created by :mod:`jcalc.catalog.search_index`: ``search`` (one row per code:
 its folded words per field and rank data) with its FTS5 index ``search_fts``, and B-tree lookup
 tables for brand and alias labels, typo trigrams and whole brand or alias phrases.
@@ -28,7 +35,10 @@ from __future__ import annotations
 
 from typing import Final
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+# Catalogs of these older versions are still read: version 1 lacks the modifiers and the ASP
+# history (one quarter, the codes' own prices).
+READABLE_VERSIONS: Final = frozenset({1, 2})
 
 META_TABLE: Final = "meta"
 CODES_TABLE: Final = "codes"
@@ -105,6 +115,43 @@ ALIASES_COLUMNS: Final[dict[str, type]] = {
     "hcpcs": str,
 }
 ALIASES_PK: Final = ("alias", "kind", "hcpcs")
+
+MODIFIERS_TABLE: Final = "modifiers"
+MODIFIERS_COLUMNS: Final[dict[str, type]] = {
+    "code": str,
+    "long_description": str,
+    "short_description": str,
+    "add_date": str,
+    "effective_date": str,
+    "termination_date": str,
+    "action_code": str,
+}
+MODIFIERS_PK: Final = "code"
+
+ASP_QUARTERS_TABLE: Final = "asp_quarters"
+ASP_QUARTERS_COLUMNS: Final[dict[str, type]] = {
+    "quarter": str,  # "2025Q3"
+    "effective_from": str,  # ISO date
+    "effective_to": str,
+    "source": str,  # file name only
+    "rows": int,
+}
+ASP_QUARTERS_PK: Final = "quarter"
+
+ASP_PRICES_TABLE: Final = "asp_prices"
+ASP_PRICES_COLUMNS: Final[dict[str, type]] = {
+    "hcpcs": str,
+    "quarter": str,
+    "effective_from": str,
+    "effective_to": str,
+    "payment_limit": str,  # Decimal as text, NULL for "N/A"
+    "dosage": str,
+    "short_description": str,
+    "notes": str,
+}
+ASP_PRICES_PK: Final = ("hcpcs", "quarter")
+# Tables a catalog of the current version has besides REQUIRED_TABLES.
+DATED_TABLES: Final = (MODIFIERS_TABLE, ASP_QUARTERS_TABLE, ASP_PRICES_TABLE)
 
 # A code is active in the catalog's quarter when it has no termination date or ends on or
 # after the first day of the ASP quarter the catalog was built for.

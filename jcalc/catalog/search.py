@@ -97,7 +97,7 @@ _NUMBER_UNIT_RE: Final = re.compile(r"([0-9]+)([a-z]+)", re.ASCII)
 _WORD_RE: Final = re.compile(r"[^\W_]+")
 
 _CODES_SQL: Final = (
-    "SELECT s.id, c.hcpcs, c.name, c.short_description, c.effective_date, c.termination_date, "
+    "SELECT s.id, c.hcpcs, c.name, c.short_description, c.add_date, c.termination_date, "
     "s.usual_brand, s.popularity, s.sort_len "
     f"FROM {DOCS_TABLE} AS s JOIN codes AS c ON c.hcpcs = s.hcpcs"
 )

@@ -16,14 +16,19 @@ from types import TracebackType
 from typing import Final
 
 from jcalc.catalog.schema import (
+    ASP_PRICES_COLUMNS,
+    ASP_QUARTERS_COLUMNS,
     CODES_COLUMNS,
     COUNT_QUERIES,
+    DATED_TABLES,
+    MODIFIERS_COLUMNS,
     NDCS_COLUMNS,
+    READABLE_VERSIONS,
     REQUIRED_TABLES,
     SCHEMA_VERSION,
 )
 from jcalc.core.descriptor import Descriptor, DescriptorKind
-from jcalc.core.drug import DrugCode, MueLimit, NdcProduct
+from jcalc.core.drug import DrugCode, ModifierInfo, MueLimit, NdcProduct
 from jcalc.core.errors import JcalcError
 from jcalc.core.quantity import Quantity, Unit
 from jcalc.paths import bundled_catalog_path
@@ -43,8 +48,75 @@ _SOURCE_KEYS: Final = {
 }
 
 
+_MODIFIER_SQL: Final = (
+    "SELECT code, long_description, short_description, add_date, termination_date "
+    "FROM modifiers WHERE code = ?"
+)
+_QUARTERS_SQL: Final = (
+    f"SELECT {', '.join(ASP_QUARTERS_COLUMNS)} FROM asp_quarters ORDER BY effective_from DESC"
+)
+_PRICE_SQL: Final = (
+    "SELECT payment_limit, dosage FROM asp_prices WHERE hcpcs = ? AND quarter = ?"
+)
+_DATED_COLUMNS: Final = {
+    "modifiers": MODIFIERS_COLUMNS,
+    "asp_quarters": ASP_QUARTERS_COLUMNS,
+    "asp_prices": ASP_PRICES_COLUMNS,
+}
+
+
 class CatalogError(JcalcError):
     """The catalog file is missing, unreadable, of another schema version, or cannot be built."""
+
+
+@dataclass(frozen=True)
+class AspQuarter:
+    """One ASP quarter a catalog holds: its label, effective dates and source file."""
+
+    quarter: str  # "2025Q3"
+    effective_from: date
+    effective_to: date
+    source: str = ""
+    rows: int = 0
+
+    def contains(self, day: date) -> bool:
+        """True when ``day`` falls within the quarter's effective dates."""
+        return self.effective_from <= day <= self.effective_to
+
+    def distance(self, day: date) -> int:
+        """Days from ``day`` to the nearest day of the quarter (0 inside it)."""
+        if day < self.effective_from:
+            return (self.effective_from - day).days
+        if day > self.effective_to:
+            return (day - self.effective_to).days
+        return 0
+
+    def describe(self) -> str:
+        """ "2025Q3 (2025-07-01 to 2025-09-30)"."""
+        return (
+            f"{self.quarter} ({self.effective_from.isoformat()} to "
+            f"{self.effective_to.isoformat()})"
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict; dates as ISO text."""
+        return {
+            "quarter": self.quarter,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat(),
+            "source": self.source,
+            "rows": self.rows,
+        }
+
+
+@dataclass(frozen=True)
+class QuarterPrice:
+    """The ASP payment limit of a code in the quarter chosen for a date of service."""
+
+    quarter: AspQuarter
+    payment_limit: Decimal | None  # None: no limit published for the code that quarter
+    dosage: str | None  # the quarter's "HCPCS Code Dosage"; None when the code is not listed
+    exact: bool  # False when no quarter held contains the day and the nearest one was taken
 
 
 @dataclass(frozen=True)
@@ -63,6 +135,7 @@ class CatalogInfo:
     mue_quarter: str
     sources: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    asp_quarters: tuple[AspQuarter, ...] = ()  # every ASP quarter held, newest first
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict; dates as ISO text."""
@@ -83,6 +156,7 @@ class CatalogInfo:
             "mue_quarter": self.mue_quarter,
             "sources": dict(self.sources),
             "counts": dict(self.counts),
+            "asp_quarters": [quarter.to_json() for quarter in self.asp_quarters],
         }
 
 
@@ -168,6 +242,7 @@ def _drug_code(row: tuple[object, ...]) -> DrugCode:
         asp_notes=text("asp_notes"),
         mue=mue,
         is_noc=bool(values["is_noc"]),
+        action_code=text("action_code"),
     )
 
 
@@ -198,6 +273,9 @@ class Catalog:
         self._codes: dict[str, DrugCode | None] = {}
         self._info: CatalogInfo | None = None
         self._lock = threading.Lock()
+        self._dated: bool | None = None  # whether the schema-2 dated tables are there
+        self._modifiers: dict[str, ModifierInfo | None] = {}
+        self._quarters: tuple[AspQuarter, ...] | None = None
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -237,6 +315,110 @@ class Catalog:
             rows = self._connection.execute(_NDC_SQL, (digits,)).fetchall()
         return [_ndc_product(row) for row in rows]
 
+    @property
+    def has_dated_tables(self) -> bool:
+        """True when the catalog keeps modifiers and ASP history (schema 2 and later)."""
+        if self._dated is None:
+            with self._lock:
+                tables = {
+                    str(row[0])
+                    for row in self._connection.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    )
+                }
+            self._dated = all(name in tables for name in DATED_TABLES)
+        return self._dated
+
+    def modifier(self, code: str) -> ModifierInfo | None:
+        """A modifier of the HCPCS file (any case), or None when the catalog holds none such."""
+        key = code.strip().upper()
+        if key in self._modifiers:
+            return self._modifiers[key]
+        found = None
+        if self.has_dated_tables:
+            with self._lock:
+                row = self._connection.execute(_MODIFIER_SQL, (key,)).fetchone()
+            if row is not None:
+                found = ModifierInfo(
+                    code=str(row[0]),
+                    description=row[1] if isinstance(row[1], str) and row[1] else str(row[2] or ""),
+                    added=_date(row[3] if isinstance(row[3], str) else None),
+                    terminated=_date(row[4] if isinstance(row[4], str) else None),
+                )
+        self._modifiers[key] = found
+        return found
+
+    def modifier_valid_on(self, code: str, day: date) -> bool | None:
+        """Whether a modifier may be used on ``day`` (ADD DT..TERM DT).
+
+        None when the catalog holds no such modifier (or is an older catalog without them).
+        """
+        found = self.modifier(code)
+        return None if found is None else found.valid_on(day)
+
+    def asp_quarters(self) -> tuple[AspQuarter, ...]:
+        """Every ASP quarter the catalog holds, newest first (one for an older catalog)."""
+        if self._quarters is None:
+            self._quarters = self._read_quarters()
+        return self._quarters
+
+    def _read_quarters(self) -> tuple[AspQuarter, ...]:
+        if self.has_dated_tables:
+            with self._lock:
+                rows = self._connection.execute(_QUARTERS_SQL).fetchall()
+            found = []
+            for quarter, start, end, source, count in rows:
+                first, last = _date(start), _date(end)
+                if first is not None and last is not None:
+                    found.append(AspQuarter(str(quarter), first, last, str(source or ""),
+                                            int(count or 0)))  # fmt: skip
+            return tuple(found)
+        meta = self.meta()
+        first, last = _date(meta.get("asp_effective_from")), _date(meta.get("asp_effective_to"))
+        if first is None or last is None:
+            return ()
+        return (AspQuarter(meta.get("asp_quarter", ""), first, last, meta.get("asp_source", "")),)
+
+    def asp_quarter_for(self, day: date) -> tuple[AspQuarter, bool] | None:
+        """The quarter that prices ``day`` and whether it contains it (else the nearest one).
+
+        Of two quarters equally near, the newer is taken. None when the catalog holds none.
+        """
+        quarters = self.asp_quarters()
+        if not quarters:
+            return None
+        for quarter in quarters:
+            if quarter.contains(day):
+                return quarter, True
+        return min(quarters, key=lambda q: q.distance(day)), False
+
+    def price_on(self, hcpcs: str, day: date) -> QuarterPrice | None:
+        """The ASP payment limit of a code for a service on ``day``: from the quarter that
+        contains the day, else from the nearest quarter held (``exact`` False).
+
+        None when the catalog holds no quarter at all.
+        """
+        chosen = self.asp_quarter_for(day)
+        if chosen is None:
+            return None
+        quarter, exact = chosen
+        key = hcpcs.strip().upper()
+        if not self.has_dated_tables:
+            drug = self.code(key)
+            limit = drug.payment_limit if drug else None
+            return QuarterPrice(quarter, limit, drug.asp_dosage if drug else None, exact)
+        with self._lock:
+            row = self._connection.execute(_PRICE_SQL, (key, quarter.quarter)).fetchone()
+        if row is None:
+            return QuarterPrice(quarter, None, None, exact)
+        limit, dosage = row
+        return QuarterPrice(
+            quarter,
+            _decimal(limit if isinstance(limit, str) else None),
+            dosage if isinstance(dosage, str) else "",
+            exact,
+        )
+
     def meta(self) -> dict[str, str]:
         """The ``meta`` table as a dict."""
         with self._lock:
@@ -245,10 +427,14 @@ class Catalog:
 
     def counts(self) -> dict[str, int]:
         """Row counts by name (codes, j_codes, active_j_codes, ndcs, mue_rows, aliases, ...)."""
+        queries = dict(COUNT_QUERIES)
+        if self.has_dated_tables:
+            queries["modifiers"] = "SELECT COUNT(*) FROM modifiers"
+            queries["asp_quarters"] = "SELECT COUNT(*) FROM asp_quarters"
         with self._lock:
             return {
                 name: int(self._connection.execute(sql).fetchone()[0])
-                for name, sql in COUNT_QUERIES.items()
+                for name, sql in queries.items()
             }
 
     def info(self) -> CatalogInfo:
@@ -272,6 +458,7 @@ class Catalog:
             mue_quarter=meta.get("mue_quarter", ""),
             sources={name: meta.get(key, "") for name, key in _SOURCE_KEYS.items()},
             counts=self.counts(),
+            asp_quarters=self.asp_quarters(),
         )
 
     def close(self) -> None:
@@ -309,17 +496,23 @@ def _check_catalog(connection: sqlite3.Connection, path: Path) -> None:
         )
     if version == 0 and not tables & set(REQUIRED_TABLES):
         raise CatalogError(f"{path} is not a jcalc catalog: it has none of the catalog tables")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
         raise CatalogError(
             f"{path} has catalog schema version {version}, this jcalc reads version "
             f"{SCHEMA_VERSION}: rebuild it with 'jcalc catalog build'"
         )
-    missing = [name for name in REQUIRED_TABLES if name not in tables]
+    required = list(REQUIRED_TABLES)
+    if version >= 2:
+        required += DATED_TABLES
+    missing = [name for name in required if name not in tables]
     if missing:
         raise CatalogError(
             f"{path} is not a complete catalog: table(s) {', '.join(missing)} missing; rebuild it"
         )
-    for table, columns in (("codes", CODES_COLUMNS), ("ndcs", NDCS_COLUMNS)):
+    checked: list[tuple[str, dict[str, type]]] = [("codes", CODES_COLUMNS), ("ndcs", NDCS_COLUMNS)]
+    if version >= 2:
+        checked += list(_DATED_COLUMNS.items())
+    for table, columns in checked:
         present = {str(row[1]) for row in connection.execute(f"PRAGMA table_info({table})")}
         absent = [name for name in columns if name not in present]
         if absent:

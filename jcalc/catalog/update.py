@@ -27,7 +27,13 @@ from typing import Final, Literal, TypeVar
 from jcalc.catalog.aliases import load_aliases
 from jcalc.catalog.build import BuildSummary, write_catalog
 from jcalc.catalog.diff import CatalogDiff, ClinicCodes, diff_catalogs
-from jcalc.catalog.extract import extract_asp, extract_crosswalk, extract_hcpcs, extract_mue
+from jcalc.catalog.extract import (
+    extract_asp,
+    extract_asp_history,
+    extract_crosswalk,
+    extract_hcpcs,
+    extract_mue,
+)
 from jcalc.catalog.library import ActiveCatalog, CatalogLibrary, StagingSlot, default_library
 from jcalc.catalog.sources.asp import read_asp
 from jcalc.catalog.sources.crosswalk import read_crosswalk
@@ -118,6 +124,15 @@ class UpdatePlan:
     def needs_confirmation(self) -> bool:
         """True when a file is older than the one in the catalog in use."""
         return bool(self.reasons)
+
+    @property
+    def asp_history_only(self) -> bool:
+        """True when the ASP file given is of a quarter older than the one in use.
+
+        Its prices are added to the catalog's price history (dates of service in that quarter are
+        priced with them); the prices in use stay those of the newer quarter.
+        """
+        return _is_older_asp(self.sources.asp, self.base.info)
 
     @property
     def kinds(self) -> tuple[Kind, ...]:
@@ -244,13 +259,41 @@ def _base_start(info: CatalogInfo, kind: Kind) -> date | None:
     return None
 
 
+def _is_older_asp(asp: AspFile | None, base: CatalogInfo) -> bool:
+    start = base.asp_effective_from
+    return asp is not None and start is not None and asp.effective_from < start
+
+
+def _held_quarters(base: CatalogInfo) -> str:
+    return ", ".join(quarter.quarter for quarter in base.asp_quarters) or base.asp_quarter
+
+
 def _order_checks(files: Sequence[UpdateFile], base: CatalogInfo) -> tuple[list[str], list[str]]:
-    """(reasons to confirm, notes): files older than or as old as the catalog in use."""
+    """(reasons to confirm, notes): files older than or as old as the catalog in use.
+
+    An older ASP payment limit file needs no confirmation: it adds its quarter to the price
+    history and replaces nothing newer.
+    """
     reasons: list[str] = []
     notes: list[str] = []
     for item in files:
         old = _base_period(base, item.kind)
         base_start = _base_start(base, item.kind)
+        if (
+            item.kind == "asp"
+            and item.effective_from is not None
+            and base_start is not None
+            and item.effective_from < base_start
+        ):
+            held = {quarter.quarter for quarter in base.asp_quarters}
+            again = " (replacing the copy held)" if item.period in held else ""
+            notes.append(
+                f"{item.path.name} is {item.kind_name} for {item.period}, older than the one in "
+                f"use ({old}): its payment limits are added to the price history{again} and "
+                f"price dates of service in {item.period}; the prices in use stay {old} "
+                f"(quarters held now: {_held_quarters(base)})"
+            )
+            continue
         if item.effective_from is not None and base_start is not None:
             if item.effective_from < base_start:
                 reasons.append(
@@ -283,6 +326,10 @@ def _order_checks(files: Sequence[UpdateFile], base: CatalogInfo) -> tuple[list[
 def _pairing_notes(files: Sequence[UpdateFile], base: CatalogInfo) -> list[str]:
     """A note when the ASP file and the crosswalk in the new catalog are of different quarters."""
     given = {item.kind: item.period for item in files}
+    older = [i for i in files if i.kind == "asp" and i.effective_from and base.asp_effective_from
+             and i.effective_from < base.asp_effective_from]  # fmt: skip
+    if older:
+        given.pop("asp")  # it goes to the price history; the quarter in use stays
     if "asp" not in given and "crosswalk" not in given:
         return []
     asp = given.get("asp", _base_period(base, "asp"))
@@ -369,16 +416,25 @@ def plan_update(
 
 def _complete_sources(
     plan: UpdatePlan,
-) -> tuple[HcpcsFile, AspFile, CrosswalkFile, MueFile]:
+) -> tuple[HcpcsFile, AspFile, CrosswalkFile, MueFile, list[AspFile]]:
+    """The four kinds of records of the new catalog, and the earlier ASP quarters it keeps.
+
+    Kinds not given come from the catalog in use, and so do its ASP quarters; an ASP file older
+    than the one in use joins that history instead of replacing the quarter in use.
+    """
     given = plan.sources
-    if given.hcpcs and given.asp and given.crosswalk and given.mue:
-        return given.hcpcs, given.asp, given.crosswalk, given.mue
     with open_catalog(plan.base.path) as base:
+        history = extract_asp_history(base)
+        asp = given.asp
+        if asp is not None and plan.asp_history_only:
+            history.append(asp)
+            asp = None
         return (
             given.hcpcs or extract_hcpcs(base),
-            given.asp or extract_asp(base),
+            asp or extract_asp(base),
             given.crosswalk or extract_crosswalk(base),
             given.mue or extract_mue(base),
+            history,
         )
 
 
@@ -401,7 +457,7 @@ def build_update(
     slot = plan.library.reserve_staging()
     try:
         report("reading the catalog in use", 0.02)
-        hcpcs, asp, crosswalk, mue = _complete_sources(plan)
+        hcpcs, asp, crosswalk, mue, history = _complete_sources(plan)
         aliases = load_aliases()
 
         def building(stage: str, fraction: float) -> None:
@@ -409,8 +465,9 @@ def build_update(
 
         try:
             summary = write_catalog(
-                hcpcs, asp, crosswalk, mue, out=slot.path, aliases=aliases, progress=building
-            )
+                hcpcs, asp, crosswalk, mue, out=slot.path, aliases=aliases, progress=building,
+                asp_history=history,
+            )  # fmt: skip
         except OSError as exc:
             raise UpdateError(
                 f"cannot write the new catalog in {slot.path.parent}: {exc.strerror or exc}"

@@ -10,21 +10,48 @@ from jcalc.core.drug import DrugCode, MueLimit
 from jcalc.core.errors import CodeNotValidError
 
 
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else "?"
+
+
 def check_code_date(drug: DrugCode, day: date) -> None:
-    """Raise CodeNotValidError when ``drug`` cannot be billed on ``day``, naming its dates."""
+    """Raise CodeNotValidError when ``drug`` cannot be billed on ``day``, naming its dates.
+
+    A code is billable from its ADD DT through its TERM DT, the last valid day; ACT EFF DT is
+    only the date of its latest action. The message names the cross-referenced codes (XREF1…).
+    """
     if drug.valid_on(day):
         return
     replacement = f"; the HCPCS file refers to {', '.join(drug.xrefs)}" if drug.xrefs else ""
+    span = (
+        f"billable from {_iso(drug.added)} through {_iso(drug.terminated)}"
+        if drug.terminated
+        else f"billable from {_iso(drug.added)}"
+    )
     if drug.terminated and day > drug.terminated:
         raise CodeNotValidError(
             f"{drug.hcpcs} is not valid on {day.isoformat()}: it was terminated on "
-            f"{drug.terminated.isoformat()}{replacement}"
+            f"{drug.terminated.isoformat()}, its last valid day ({span}){replacement}"
         )
-    effective = drug.effective.isoformat() if drug.effective else "a later date"
     raise CodeNotValidError(
-        f"{drug.hcpcs} is not valid on {day.isoformat()}: it takes effect on {effective}"
-        f"{replacement}"
+        f"{drug.hcpcs} is not valid on {day.isoformat()}: it was added on {_iso(drug.added)} "
+        f"({span}){replacement}"
     )
+
+
+def code_date_warnings(drug: DrugCode, day: date) -> list[str]:
+    """A warning when the long description changed (ACTION CD B or C) after ``day``.
+
+    The code is billable that day, but the descriptor in force then may differ from the one the
+    catalog holds, and so may the units.
+    """
+    if not drug.description_changed_after(day) or drug.effective is None:
+        return []
+    return [
+        f"{drug.hcpcs}'s long description changed on {drug.effective.isoformat()} (HCPCS action "
+        f"{drug.action_code}: {drug.action}): the descriptor in force on {day.isoformat()} may "
+        "differ from the one used here; check the units against that day's descriptor"
+    ]
 
 
 def mue_warnings(hcpcs: str, mue: MueLimit | None, lines: Iterable[ClaimLine]) -> list[str]:

@@ -6,12 +6,28 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from jcalc.core.descriptor import Descriptor, DescriptorKind
 from jcalc.core.errors import InputError
 from jcalc.core.quantity import Concentration, Quantity, Unit
 
 LEVEL2_CODE_RE = re.compile(r"^[A-Z][0-9]{4}$")
+
+# ACTION CD of the HCPCS file (record layout, field 30): what the latest action did.
+ACTION_MEANINGS: Final[dict[str, str]] = {
+    "A": "added",
+    "B": "administrative data and long description changed",
+    "C": "long description changed",
+    "D": "discontinued",
+    "F": "administrative data changed",
+    "N": "no maintenance",
+    "P": "payment changed",
+    "R": "reactivated",
+    "S": "short description changed",
+    "T": "miscellaneous change",
+}
+DESCRIPTION_ACTIONS: Final = frozenset({"B", "C"})  # the long description changed
 
 
 def normalize_code(text: str) -> str:
@@ -44,8 +60,33 @@ class MueLimit:
 
 
 @dataclass(frozen=True)
+class ModifierInfo:
+    """A modifier of the HCPCS file (JW, JZ, JG, TB, KP ...) with its dates.
+
+    Like a code, a modifier may be used from its ADD DT through its TERM DT (the last valid day).
+    """
+
+    code: str
+    description: str
+    added: date | None = None
+    terminated: date | None = None
+
+    def valid_on(self, day: date) -> bool:
+        """True when the modifier may be reported for a service on ``day``."""
+        if self.added and day < self.added:
+            return False
+        return not (self.terminated and day > self.terminated)
+
+
+@dataclass(frozen=True)
 class DrugCode:
-    """A HCPCS code with its descriptor, dates, ASP price and MUE."""
+    """A HCPCS code with its descriptor, dates, ASP price and MUE.
+
+    Dates as the HCPCS record layout defines them: the code is billable from ``added`` (ADD DT)
+    through ``terminated`` (TERM DT, the last valid day). ``effective`` (ACT EFF DT) is the date
+    of the code's latest action and ``action_code`` (ACTION CD) says which; it is not the first
+    valid day. ``price_quarter`` names the ASP quarter ``payment_limit`` comes from.
+    """
 
     hcpcs: str
     long_description: str
@@ -61,10 +102,12 @@ class DrugCode:
     asp_notes: str = ""
     mue: MueLimit | None = None
     is_noc: bool = False
+    action_code: str = ""
+    price_quarter: str = ""
 
     def valid_on(self, day: date) -> bool:
-        """True when the code may be billed for a service on ``day``."""
-        if self.effective and day < self.effective:
+        """True when the code may be billed for a service on ``day`` (ADD DT..TERM DT)."""
+        if self.added and day < self.added:
             return False
         return not (self.terminated and day > self.terminated)
 
@@ -72,9 +115,22 @@ class DrugCode:
         """ "active", "terminated" or "not yet effective" on ``day``."""
         if self.terminated and day > self.terminated:
             return "terminated"
-        if self.effective and day < self.effective:
+        if self.added and day < self.added:
             return "not yet effective"
         return "active"
+
+    @property
+    def action(self) -> str:
+        """The latest action in words ("long description changed"), "" when unknown."""
+        return ACTION_MEANINGS.get(self.action_code, "")
+
+    def description_changed_after(self, day: date) -> bool:
+        """True when the long description changed (ACTION CD B or C) after ``day``."""
+        return (
+            self.action_code in DESCRIPTION_ACTIONS
+            and self.effective is not None
+            and day < self.effective
+        )
 
 
 @dataclass(frozen=True)

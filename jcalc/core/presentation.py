@@ -51,6 +51,7 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         "units": calc.total_units,
         "lines": [line_to_dict(line) for line in calc.lines],
         "asp_total": f"{calc.asp_total:.2f}" if calc.asp_total is not None else None,
+        "asp_quarter": calc.drug.price_quarter or None,
         "noc_note": calc.noc_note,
         "warnings": list(calc.warnings),
         "explanation": list(calc.explanation),

@@ -67,12 +67,12 @@ def mue_text(drug: DrugCode) -> str:
 
 
 def dates_text(drug: DrugCode, day: date) -> str:
-    """Effective and termination dates, and the status on ``day``."""
+    """Added and termination dates (the code's billable span), the status on ``day``."""
     parts = []
-    if drug.effective:
-        parts.append(f"effective {drug.effective.isoformat()}")
+    if drug.added:
+        parts.append(f"added {drug.added.isoformat()}")
     if drug.terminated:
-        parts.append(f"terminated {drug.terminated.isoformat()}")
+        parts.append(f"last valid day {drug.terminated.isoformat()}")
     status = drug.status_on(day)
     parts.append(f"{status} on {day.isoformat()}")
     if drug.xrefs and status != "active":

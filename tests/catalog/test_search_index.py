@@ -38,7 +38,7 @@ from jcalc.catalog.search_index import (
 )
 from jcalc.core.descriptor import parse_descriptor
 
-# (code, long description, short description, name, effective, terminated)
+# (code, long description, short description, name, added (ADD DT), terminated (TERM DT))
 CODES: list[tuple[str, str, str, str, str | None, str | None]] = [
     ("J9312", "Injection, rituximab, 10 mg", "Inj rituximab 10 mg", "rituximab",
      "2019-01-01", None),
@@ -140,6 +140,7 @@ def code_row(
         name=name,
         long_description=long,
         short_description=short,
+        add_date=eff,
         effective_date=eff,
         termination_date=term,
         xrefs="",

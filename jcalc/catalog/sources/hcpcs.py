@@ -27,7 +27,7 @@ from jcalc.catalog.sources.opening import (
     xlsx_sheets,
     zip_members,
 )
-from jcalc.catalog.sources.records import HcpcsFile, HcpcsRecord
+from jcalc.catalog.sources.records import HcpcsFile, HcpcsRecord, ModifierRecord
 
 # Field positions of the fixed-width record (0-based slices of the 1-based positions in
 # HCPC2026_recordlayout.txt; checked against the layout when the zip holds it).
@@ -89,7 +89,10 @@ def read_hcpcs(path: Path) -> HcpcsFile:
     if noc is None:
         noc = frozenset(r.code for r in records if is_noc_description(r.long_description))
     release = _release(source.name) or _release(path.name)
-    return HcpcsFile(source_name=path.name, release=release, records=records, noc_codes=noc)
+    return HcpcsFile(
+        source_name=path.name, release=release, records=records, noc_codes=noc,
+        modifiers=modifier_records(source),
+    )  # fmt: skip
 
 
 def is_noc_description(description: str) -> bool:
@@ -301,3 +304,63 @@ def _noc_codes(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> f
                 if LEVEL2_CODE.fullmatch(code):
                     codes.add(code)
     return frozenset(codes)
+
+
+_MODIFIER_CODE: Final = re.compile(r"[A-Z0-9]{2}")
+
+
+def _lenient_date(text: str) -> date | None:
+    try:
+        return parse_yyyymmdd(text)
+    except ValueError:
+        return None
+
+
+def modifier_records(source: Source) -> tuple[ModifierRecord, ...]:
+    """The two-character modifier rows (RECID 7, continued by RECID 8) with their dates.
+
+    A modifier's dates are read as a code's (ADD DT .. TERM DT); a date that cannot be read is
+    left blank rather than refusing the whole file for a modifier.
+    """
+    found: dict[str, tuple[dict[str, str], list[str]]] = {}
+    if source.header < 0:
+        for raw in source.text.split("\n"):
+            line = raw.rstrip("\r")
+            recid = line[_RECID] if len(line) > _RECID else ""
+            code = line[_CODE].strip().upper()
+            if recid not in _MODIFIER_RECIDS or not _MODIFIER_CODE.fullmatch(code):
+                continue
+            if recid == "7" and len(line) >= _FIRST_LINE_MINIMUM:
+                fields = {
+                    "short_description": line[_SHORT],
+                    "add_date": line[_ADD_DATE],
+                    "effective_date": line[_EFFECTIVE_DATE],
+                    "termination_date": line[_TERMINATION_DATE],
+                    "action_code": line[_ACTION_CODE],
+                }
+                found[code] = (fields, [line[_LONG]])
+            elif recid == "8" and code in found:
+                found[code][1].append(line[_LONG])
+    else:
+        for _index, row in source.data_rows():
+            values = {key: row[column] for key, column in source.columns.items()}
+            code = values["code"].strip().upper()
+            recid = values.get("recid", "").strip()
+            if not _MODIFIER_CODE.fullmatch(code) or recid not in ("", "7", "8"):
+                continue
+            if recid == "8" and code in found:
+                found[code][1].append(values.get("long_description", ""))
+            else:
+                found[code] = (values, [values.get("long_description", "")])
+    return tuple(
+        ModifierRecord(
+            code=code,
+            long_description=clean_text(" ".join(parts)),
+            short_description=clean_text(fields.get("short_description", "")),
+            add_date=_lenient_date(fields.get("add_date", "")),
+            effective_date=_lenient_date(fields.get("effective_date", "")),
+            termination_date=_lenient_date(fields.get("termination_date", "")),
+            action_code=fields.get("action_code", "").strip(),
+        )
+        for code, (fields, parts) in sorted(found.items())
+    )

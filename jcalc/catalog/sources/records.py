@@ -29,6 +29,20 @@ class HcpcsFile:
     release: str  # e.g. "2026-01" from "HCPC2026_JAN_ANWEB..." ; "" when unknown
     records: list[HcpcsRecord]
     noc_codes: frozenset[str] = field(default_factory=frozenset)  # from the zip's NOC list
+    modifiers: tuple[ModifierRecord, ...] = ()  # the two-character rows (JW, JZ, TB ...)
+
+
+@dataclass(frozen=True)
+class ModifierRecord:
+    """One modifier of the HCPCS Level II file (RECID 7, continued by RECID 8)."""
+
+    code: str  # two characters: "JW", "TB", "76"
+    long_description: str
+    short_description: str
+    add_date: date | None
+    effective_date: date | None
+    termination_date: date | None
+    action_code: str
 
 
 @dataclass(frozen=True)
