@@ -395,6 +395,7 @@ class CatalogDiff:
     clinic_affected: tuple[ClinicImpact, ...] = ()
     ndcs_added: int = 0
     ndcs_removed: int = 0
+    quarters_added: tuple[str, ...] = ()  # ASP quarters the new catalog holds and the old lacks
     seconds: float = field(default=0.0, compare=False)  # time taken (a measurement)
 
     @property
@@ -408,6 +409,7 @@ class CatalogDiff:
             or self.mue_changed
             or self.ndcs_added
             or self.ndcs_removed
+            or self.quarters_added
         )
 
     def counts(self) -> dict[str, int]:
@@ -455,6 +457,10 @@ class CatalogDiff:
         lines += [f"    {m.code}  {m.describe()}" for m in self.mue_changed[:shown]]
         lines += more(self.mue_changed)
         lines.append(f"NDCs added: {self.ndcs_added}, NDCs removed: {self.ndcs_removed}")
+        if self.quarters_added:
+            lines.append(
+                f"ASP quarters added to the price history: {', '.join(self.quarters_added)}"
+            )
         if self.clinic_affected:
             lines.append(f"your clinic's codes affected: {len(self.clinic_affected)}")
             for impact in self.clinic_affected:  # always all of them: they matter most
@@ -477,6 +483,7 @@ class CatalogDiff:
             "mue_changed": [item.to_json() for item in self.mue_changed],
             "ndcs_added": self.ndcs_added,
             "ndcs_removed": self.ndcs_removed,
+            "asp_quarters_added": list(self.quarters_added),
             "clinic_affected": [item.to_json() for item in self.clinic_affected],
         }
 
@@ -537,6 +544,10 @@ def diff_catalogs(old: Catalog, new: Catalog, *, clinic: ClinicCodes | None = No
         ndcs_added=len(new_ndcs - old_ndcs),
         ndcs_removed=len(old_ndcs - new_ndcs),
     )
+    held = {quarter.quarter for quarter in old.asp_quarters()}
+    quarters_added = tuple(
+        sorted(q.quarter for q in new.asp_quarters() if q.quarter not in held)
+    )
     gone = old_ndcs - new_ndcs
     impacts = _clinic_impacts(diff, clinic, before, after, gone) if clinic else ()
     return CatalogDiff(
@@ -550,6 +561,7 @@ def diff_catalogs(old: Catalog, new: Catalog, *, clinic: ClinicCodes | None = No
         clinic_affected=impacts,
         ndcs_added=diff.ndcs_added,
         ndcs_removed=diff.ndcs_removed,
+        quarters_added=quarters_added,
         seconds=time.perf_counter() - started,
     )
 

@@ -155,7 +155,12 @@ def extract_asp_history(catalog: Catalog) -> list[AspFile]:
 
 
 def extract_asp(catalog: Catalog) -> AspFile:
-    """The ASP rows: codes the ASP file listed (``asp_notes`` is set, possibly empty)."""
+    """The ASP rows of the quarter in use: codes the ASP file listed (``asp_notes`` is set)."""
+    start = _required_date(catalog, "asp_effective_from")
+    if catalog.has_dated_tables:
+        for asp in extract_asp_history(catalog):
+            if asp.effective_from == start:
+                return asp
     rows = catalog.connection.execute(
         "SELECT hcpcs, short_description, asp_dosage, asp_payment_limit, asp_notes FROM codes "
         "WHERE asp_notes IS NOT NULL ORDER BY hcpcs"

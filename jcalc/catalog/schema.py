@@ -152,6 +152,11 @@ ASP_PRICES_COLUMNS: Final[dict[str, type]] = {
 ASP_PRICES_PK: Final = ("hcpcs", "quarter")
 # Tables a catalog of the current version has besides REQUIRED_TABLES.
 DATED_TABLES: Final = (MODIFIERS_TABLE, ASP_QUARTERS_TABLE, ASP_PRICES_TABLE)
+DATED_TABLE_COLUMNS: Final[dict[str, dict[str, type]]] = {
+    MODIFIERS_TABLE: MODIFIERS_COLUMNS,
+    ASP_QUARTERS_TABLE: ASP_QUARTERS_COLUMNS,
+    ASP_PRICES_TABLE: ASP_PRICES_COLUMNS,
+}
 
 # A code is active in the catalog's quarter when it has no termination date or ends on or
 # after the first day of the ASP quarter the catalog was built for.

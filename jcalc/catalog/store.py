@@ -16,12 +16,11 @@ from types import TracebackType
 from typing import Final
 
 from jcalc.catalog.schema import (
-    ASP_PRICES_COLUMNS,
     ASP_QUARTERS_COLUMNS,
     CODES_COLUMNS,
     COUNT_QUERIES,
+    DATED_TABLE_COLUMNS,
     DATED_TABLES,
-    MODIFIERS_COLUMNS,
     NDCS_COLUMNS,
     READABLE_VERSIONS,
     REQUIRED_TABLES,
@@ -58,11 +57,6 @@ _QUARTERS_SQL: Final = (
 _PRICE_SQL: Final = (
     "SELECT payment_limit, dosage FROM asp_prices WHERE hcpcs = ? AND quarter = ?"
 )
-_DATED_COLUMNS: Final = {
-    "modifiers": MODIFIERS_COLUMNS,
-    "asp_quarters": ASP_QUARTERS_COLUMNS,
-    "asp_prices": ASP_PRICES_COLUMNS,
-}
 
 
 class CatalogError(JcalcError):
@@ -511,7 +505,7 @@ def _check_catalog(connection: sqlite3.Connection, path: Path) -> None:
         )
     checked: list[tuple[str, dict[str, type]]] = [("codes", CODES_COLUMNS), ("ndcs", NDCS_COLUMNS)]
     if version >= 2:
-        checked += list(_DATED_COLUMNS.items())
+        checked += list(DATED_TABLE_COLUMNS.items())
     for table, columns in checked:
         present = {str(row[1]) for row in connection.execute(f"PRAGMA table_info({table})")}
         absent = [name for name in columns if name not in present]

@@ -200,6 +200,8 @@ def format_info(info: CatalogInfo) -> str:
         f"  crosswalk: {iso(info.crosswalk_effective_from)} to {iso(info.crosswalk_effective_to)}",
         f"  HCPCS release {info.hcpcs_release or 'unknown'}, "
         f"MUE quarter {info.mue_quarter or 'unknown'}",
+        "  ASP quarters held (dates of service are priced with their own quarter):",
+        *(f"    {q.describe()}: {q.source or 'source unknown'}" for q in info.asp_quarters),
         "  sources:",
         *(f"    {name}: {source or 'unknown'}" for name, source in info.sources.items()),
         "  counts:",

@@ -237,8 +237,8 @@ def variant_catalog(out: Path, *, quarter: str = "2026Q2", price: str = "99.000"
     return out
 
 
-def fingerprint(path: Path) -> str:
-    """A hash of a catalog's content (every table but ``meta.built_at``)."""
+def fingerprint(path: Path, *, skip: tuple[str, ...] = ()) -> str:
+    """A hash of a catalog's content (every table but ``meta.built_at`` and ``skip``)."""
     digest = hashlib.sha256()
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
         tables = [
@@ -248,6 +248,8 @@ def fingerprint(path: Path) -> str:
             )
         ]
         for table in tables:
+            if table in skip:
+                continue
             digest.update(table.encode())
             where = " WHERE key != 'built_at'" if table == "meta" else ""
             for row in connection.execute(f"SELECT * FROM {table}{where} ORDER BY 1, 2"):

@@ -53,6 +53,10 @@ def _start(data_dir: Path, files: list[Path]) -> subprocess.Popen[str]:
     return process
 
 
+# The updated catalog also keeps the old catalog's ASP quarter: compared without the history.
+HISTORY = ("asp_quarters", "asp_prices")
+
+
 def _fresh(template: Path, target: Path) -> Path:
     shutil.copytree(template, target)
     return target
@@ -64,7 +68,7 @@ def _check(library: CatalogLibrary, old: str, new: str, where: str) -> str:
     assert not active.is_bundled, where
     with closing(sqlite3.connect(f"{active.path.resolve().as_uri()}?mode=ro", uri=True)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", where
-    content = fingerprint(active.path)
+    content = fingerprint(active.path, skip=HISTORY)
     assert content in (old, new), f"{where}: the catalog in use is neither the old nor the new one"
     library.cleanup()
     names = sorted(p.name for p in library.directory.iterdir())
@@ -81,7 +85,8 @@ def test_killing_the_update_at_random_points(
     template = tmp_path / "template"
     old_catalog = variant_catalog(tmp_path / "old.sqlite", quarter="2025Q4", price="70.000")
     CatalogLibrary(template / "catalogs").install_file(old_catalog)
-    old, new = fingerprint(old_catalog), fingerprint(next_quarter_catalog)
+    old = fingerprint(old_catalog, skip=HISTORY)
+    new = fingerprint(next_quarter_catalog, skip=HISTORY)
     assert old != new
 
     # a complete run: it must commit; its duration sets the range of the kill delays

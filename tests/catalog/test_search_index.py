@@ -16,6 +16,7 @@ from jcalc.catalog.schema import (
     ALIASES_COLUMNS,
     ALIASES_PK,
     CODES_COLUMNS,
+    DATED_TABLE_COLUMNS,
     META_COLUMNS,
     NDCS_COLUMNS,
     SCHEMA_VERSION,
@@ -173,6 +174,8 @@ def make_catalog(path: Path, *, aliases: list[Alias] | None = None, index: bool 
     ]  # fmt: skip
     db.table("ndcs").insert_all(ndc_rows, pk=("ndc", "hcpcs"), columns=NDCS_COLUMNS)
     db.table("aliases").create(ALIASES_COLUMNS, pk=ALIASES_PK)
+    for table, columns in DATED_TABLE_COLUMNS.items():  # schema 2: empty, no history
+        db.table(table).create(columns)
     if index:
         create_search_index(db, ALIASES if aliases is None else aliases)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

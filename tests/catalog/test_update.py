@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -67,7 +68,10 @@ def test_full_quarter_update(
     assert prepared.state == "committed"
     assert not active.is_bundled and active.previous == BUNDLED
     assert active.info.asp_quarter == "2026Q2" and active.info.mue_quarter == "2026Q3"
-    assert fingerprint(active.path) == fingerprint(next_quarter_catalog)
+    # The same catalog as a fresh build of the files, plus the price history it was updated from.
+    history = ("asp_quarters", "asp_prices")
+    assert fingerprint(active.path, skip=history) == fingerprint(next_quarter_catalog, skip=history)
+    assert [quarter.quarter for quarter in active.info.asp_quarters] == ["2026Q2", "2026Q1"]
     assert leftovers(library) == []
     with library.open_active() as catalog:
         code = catalog.code("J9312")
@@ -106,25 +110,50 @@ def test_only_a_new_asp_file(library: CatalogLibrary, next_quarter_files: dict[s
 def test_older_files_need_confirmation(
     library: CatalogLibrary, cms_files: dict[str, Path], next_quarter_catalog: Path
 ) -> None:
+    """An older MUE table would replace the newer one: the biller must confirm. An older ASP file
+    replaces nothing: it adds its quarter to the price history (issue 8 item 7)."""
     library.install_file(next_quarter_catalog)
     plan = plan_update([cms_files["asp"], cms_files["mue"]], library=library)
-    assert plan.needs_confirmation
-    assert len(plan.reasons) == 2
-    assert "asp_payment_limit_2026q1.csv" in plan.reasons[0]
-    assert (
-        "effective from 2026-01-01 (2026Q1), older than the one in the catalog in use "
-        in (plan.reasons[0])
-    )
-    assert "(effective from 2026-04-01, 2026Q2)" in plan.reasons[0]
+    assert plan.needs_confirmation and plan.asp_history_only
+    assert len(plan.reasons) == 1
     assert (
         "MUE table for 2026Q2, older than the one in the catalog in use (2026Q3)"
-        in (plan.reasons[1])
+        in (plan.reasons[0])
     )
+    [note] = [n for n in plan.notes if "asp_payment_limit_2026q1.csv" in n]
+    assert "older than the one in use (2026Q2)" in note
+    assert "added to the price history" in note and "the prices in use stay 2026Q2" in note
     prepared = build_update(plan)
+    assert prepared.diff.quarters_added == ("2026Q1",)
     with pytest.raises(UpdateError, match="older than the catalog in use"):
         commit_update(prepared)
     active = commit_update(prepared, accept_older=True)
-    assert active.info.asp_quarter == "2026Q1"
+    assert active.info.asp_quarter == "2026Q2"
+    assert [q.quarter for q in active.info.asp_quarters] == ["2026Q2", "2026Q1"]
+    assert active.info.mue_quarter == "2026Q2"
+
+
+def test_an_older_asp_file_alone_adds_history_without_confirmation(
+    library: CatalogLibrary, cms_files: dict[str, Path], next_quarter_catalog: Path
+) -> None:
+    library.install_file(next_quarter_catalog)
+    with open_catalog(next_quarter_catalog) as before:
+        prices_in_use = before.connection.execute(
+            "SELECT hcpcs, asp_payment_limit FROM codes ORDER BY hcpcs"
+        ).fetchall()
+    plan = plan_update([cms_files["asp"]], library=library)
+    assert not plan.needs_confirmation
+    active = commit_update(build_update(plan))
+    assert active.info.asp_quarter == "2026Q2"
+    with open_catalog(active.path) as after:
+        assert after.connection.execute(
+            "SELECT hcpcs, asp_payment_limit FROM codes ORDER BY hcpcs"
+        ).fetchall() == prices_in_use
+        older = after.price_on("J9312", date(2026, 2, 2))
+        newer = after.price_on("J9312", date(2026, 5, 5))
+    assert older is not None and newer is not None
+    assert (older.quarter.quarter, str(older.payment_limit)) == ("2026Q1", "74.765")
+    assert (newer.quarter.quarter, str(newer.payment_limit)) == ("2026Q2", nq.REPRICED["J9312"])
 
 
 def test_same_kind_twice_is_refused(

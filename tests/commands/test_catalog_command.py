@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from jcalc.catalog.schema import SCHEMA_VERSION
 from jcalc.commands import catalog as catalog_command
 from tests.catalog.test_build import build_small
 
@@ -54,7 +55,8 @@ def test_info_text(run: Run, small_catalog: Path) -> None:
     code, out, err = run("catalog", "info", "--catalog", small_catalog)
     assert (code, err) == (0, "")
     assert "ASP quarter 2026Q1: 2026-01-01 to 2026-03-31" in out
-    assert "schema version 1" in out
+    assert f"schema version {SCHEMA_VERSION}" in out
+    assert "    2026Q1 (2026-01-01 to 2026-03-31): asp_payment_limit_2026q1.csv" in out
     assert "asp_payment_limit_2026q1.csv" in out
     assert "active_j_codes: 7" in out
 
@@ -66,7 +68,8 @@ def test_info_json(run: Run, small_catalog: Path) -> None:
     assert data["asp_quarter"] == "2026Q1"
     assert (data["asp_effective_from"], data["asp_effective_to"]) == ("2026-01-01", "2026-03-31")
     assert data["crosswalk_effective_from"] == "2026-01-01"
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert [q["quarter"] for q in data["asp_quarters"]] == ["2026Q1"]
     assert data["built_at"].startswith("2026-01-05T12:00")
     assert data["counts"]["codes"] == 11
     assert data["sources"]["mue"] == "mue_practitioner_2026q2_level2.csv"

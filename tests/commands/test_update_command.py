@@ -126,14 +126,31 @@ def test_older_files_need_yes(
 
     default_library().install_file(next_quarter_catalog)
     terminal("y")  # even a terminal "yes" is not enough for older files
-    code, out, err = run("catalog", "update", cms_files["asp"])
+    code, out, err = run("catalog", "update", cms_files["mue"])
     assert code == 2
     one_error_line(err, "older than the catalog in use", "--yes")
-    assert "warning: asp_payment_limit_2026q1.csv is the ASP payment limit file effective" in out
-    assert active_catalog().quarter == "2026Q2"
+    assert "warning: mue_practitioner_2026q2_level2.csv is the practitioner MUE table" in out
+    assert active_catalog().info.mue_quarter == "2026Q3"
+    code, out, err = run("catalog", "update", cms_files["mue"], "--yes")
+    assert (code, err) == (0, "")
+    assert active_catalog().info.mue_quarter == "2026Q2"
+
+
+def test_an_older_asp_file_adds_its_quarter(
+    run: Run, cms_files: dict[str, Path], next_quarter_catalog: Path
+) -> None:
+    """Issue 8 item 7: an older quarter's ASP file adds that quarter without replacing newer
+    data, and the update summary says so."""
+    from jcalc.catalog.library import default_library
+
+    default_library().install_file(next_quarter_catalog)
     code, out, err = run("catalog", "update", cms_files["asp"], "--yes")
     assert (code, err) == (0, "")
-    assert active_catalog().quarter == "2026Q1"
+    assert "added to the price history" in out
+    assert "ASP quarters added to the price history: 2026Q1" in out
+    active = active_catalog()
+    assert active.quarter == "2026Q2"
+    assert [q.quarter for q in active.info.asp_quarters] == ["2026Q2", "2026Q1"]
 
 
 def test_bad_files(run: Run, tmp_path: Path, cms_files: dict[str, Path]) -> None:

@@ -154,9 +154,11 @@ def test_terminated_code_names_its_dates_and_replacement() -> None:
         calculate(old, request("450 mg"))
 
 
-def test_code_not_yet_effective_is_an_error() -> None:
-    new = drug("J9400", "Injection, example, 1 mg", effective=date(2027, 1, 1))
-    with pytest.raises(CodeNotValidError, match="takes effect on 2027-01-01"):
+def test_code_not_yet_added_is_an_error() -> None:
+    """HCPCS record layout (HCPC2026_recordlayout.txt, fields 27-29): a code is billable from its
+    ADD DT through its TERM DT; ACT EFF DT only dates its latest action (DOMAIN.md §5)."""
+    new = drug("J9400", "Injection, example, 1 mg", added=date(2027, 1, 1))
+    with pytest.raises(CodeNotValidError, match="added on 2027-01-01"):
         calculate(new, request("4 mg"))
 
 
