@@ -267,13 +267,9 @@ def write_pdf_for_calculation(
 ) -> None:
     """The PDF of ``jcalc calc … --pdf FILE``: the same summary as the window, for one drug."""
     ensure_gui_application()
-    info = catalog.info()
+    day = calculation.request.date_of_service
     summary = summary_from_calculations(
-        [calculation],
-        date_of_service=calculation.request.date_of_service,
-        clinic_name=clinic_name,
-        catalog_quarter=info.asp_quarter,
-        catalog_effective_from=info.asp_effective_from,
-        catalog_effective_to=info.asp_effective_to,
-    )
+        [calculation], date_of_service=day, clinic_name=clinic_name,
+        **catalog.summary_quarter(day),
+    )  # fmt: skip
     write_pdf(summary, path, page_size=page_size)

@@ -545,9 +545,7 @@ def diff_catalogs(old: Catalog, new: Catalog, *, clinic: ClinicCodes | None = No
         ndcs_removed=len(old_ndcs - new_ndcs),
     )
     held = {quarter.quarter for quarter in old.asp_quarters()}
-    quarters_added = tuple(
-        sorted(q.quarter for q in new.asp_quarters() if q.quarter not in held)
-    )
+    quarters_added = tuple(sorted(q.quarter for q in new.asp_quarters() if q.quarter not in held))
     gone = old_ndcs - new_ndcs
     impacts = _clinic_impacts(diff, clinic, before, after, gone) if clinic else ()
     return CatalogDiff(

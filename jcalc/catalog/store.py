@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import TracebackType
-from typing import Final
+from typing import Final, TypedDict
 
 from jcalc.catalog.schema import (
     ASP_QUARTERS_COLUMNS,
@@ -54,9 +54,15 @@ _MODIFIER_SQL: Final = (
 _QUARTERS_SQL: Final = (
     f"SELECT {', '.join(ASP_QUARTERS_COLUMNS)} FROM asp_quarters ORDER BY effective_from DESC"
 )
-_PRICE_SQL: Final = (
-    "SELECT payment_limit, dosage FROM asp_prices WHERE hcpcs = ? AND quarter = ?"
-)
+_PRICE_SQL: Final = "SELECT payment_limit, dosage FROM asp_prices WHERE hcpcs = ? AND quarter = ?"
+
+
+class SummaryQuarter(TypedDict):
+    """The ASP quarter a printed summary names (keyword arguments of the summary)."""
+
+    catalog_quarter: str
+    catalog_effective_from: date | None
+    catalog_effective_to: date | None
 
 
 class CatalogError(JcalcError):
@@ -88,8 +94,7 @@ class AspQuarter:
     def describe(self) -> str:
         """ "2025Q3 (2025-07-01 to 2025-09-30)"."""
         return (
-            f"{self.quarter} ({self.effective_from.isoformat()} to "
-            f"{self.effective_to.isoformat()})"
+            f"{self.quarter} ({self.effective_from.isoformat()} to {self.effective_to.isoformat()})"
         )
 
     def to_json(self) -> dict[str, object]:
@@ -385,6 +390,24 @@ class Catalog:
             if quarter.contains(day):
                 return quarter, True
         return min(quarters, key=lambda q: q.distance(day)), False
+
+    def summary_quarter(self, day: date) -> SummaryQuarter:
+        """The ``catalog_quarter`` and its dates for the printed summary of a visit on ``day``:
+        the ASP quarter that prices it (else the nearest one, else the catalog's own)."""
+        chosen = self.asp_quarter_for(day)
+        if chosen is None:
+            info = self.info()
+            return {
+                "catalog_quarter": info.asp_quarter,
+                "catalog_effective_from": info.asp_effective_from,
+                "catalog_effective_to": info.asp_effective_to,
+            }
+        quarter = chosen[0]
+        return {
+            "catalog_quarter": quarter.quarter,
+            "catalog_effective_from": quarter.effective_from,
+            "catalog_effective_to": quarter.effective_to,
+        }
 
     def price_on(self, hcpcs: str, day: date) -> QuarterPrice | None:
         """The ASP payment limit of a code for a service on ``day``: from the quarter that

@@ -118,6 +118,7 @@ class SummaryEntry:
     noc_note: str | None = None
     mue: MueLimit | None = None
     ndc: str | None = None  # 11 digits
+    price_quarter: str = ""  # the ASP quarter that priced the lines ("2025Q3")
 
     @classmethod
     def from_calculation(cls, calc: Calculation) -> SummaryEntry:
@@ -143,6 +144,7 @@ class SummaryEntry:
             noc_note=calc.noc_note,
             mue=calc.drug.mue,
             ndc=request.product.ndc if request.product else None,
+            price_quarter=calc.drug.price_quarter,
         )
 
     @property
@@ -347,6 +349,7 @@ def _entry_html(entry: SummaryEntry) -> list[str]:
         f'<p class="meta">Billing unit {_e(entry.descriptor)} · '
         f"container: {_e(entry.container)}"
         + (f" · NDC {_e(format_ndc(entry.ndc))}" if entry.ndc else "")
+        + (f" · ASP {_e(entry.price_quarter)}" if entry.price_quarter else "")
         + f" · {_e(_units(entry.total_units))} in all</p>",
     ]
     out += _lines_table(entry.lines)

@@ -605,9 +605,7 @@ class MainWindow(WindowFrame):
             administration=self.encounter_model.administration_codes(),
             clinic_name=self._clinic_settings.clinic_name,
             reference=self.preview.reference_edit.text(),
-            catalog_quarter=self._info.asp_quarter,
-            catalog_effective_from=self._info.asp_effective_from,
-            catalog_effective_to=self._info.asp_effective_to,
+            **self.catalog.summary_quarter(self.dose_panel.date_of_service),
             patient_name=patient,
         )
 

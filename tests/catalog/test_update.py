@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
 import zipfile
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -146,9 +146,12 @@ def test_an_older_asp_file_alone_adds_history_without_confirmation(
     active = commit_update(build_update(plan))
     assert active.info.asp_quarter == "2026Q2"
     with open_catalog(active.path) as after:
-        assert after.connection.execute(
-            "SELECT hcpcs, asp_payment_limit FROM codes ORDER BY hcpcs"
-        ).fetchall() == prices_in_use
+        assert (
+            after.connection.execute(
+                "SELECT hcpcs, asp_payment_limit FROM codes ORDER BY hcpcs"
+            ).fetchall()
+            == prices_in_use
+        )
         older = after.price_on("J9312", date(2026, 2, 2))
         newer = after.price_on("J9312", date(2026, 5, 5))
     assert older is not None and newer is not None

@@ -55,7 +55,8 @@ def test_after_term_date_names_the_dates_and_the_replacement() -> None:
 def test_before_add_date_is_an_error_naming_it() -> None:
     """Before ADD DT the code does not exist yet (layout field 27)."""
     new = drug("J2312", "Injection, naloxone, 0.01 mg", added=date(2025, 7, 1))
-    with pytest.raises(CodeNotValidError, match=r"added on 2025-07-01 \(billable from 2025-07-01\)"):
+    expected = r"added on 2025-07-01 \(billable from 2025-07-01\)"
+    with pytest.raises(CodeNotValidError, match=expected):
         check_code_date(new, date(2025, 6, 30))
     assert new.status_on(date(2025, 6, 30)) == "not yet effective"
 
@@ -81,8 +82,13 @@ def test_before_a_description_change_warns(action: str) -> None:
 @pytest.mark.parametrize("action", ["A", "D", "F", "N", "P", "R", "S", "T", ""])
 def test_other_actions_do_not_warn(action: str) -> None:
     """Only B and C change the long description (layout field 30)."""
-    other = drug("J9999", "Not otherwise classified, antineoplastic drugs",
-                 added=date(1999, 1, 1), effective=date(2026, 1, 1), action_code=action)  # fmt: skip
+    other = drug(
+        "J9999",
+        "Not otherwise classified, antineoplastic drugs",
+        added=date(1999, 1, 1),
+        effective=date(2026, 1, 1),
+        action_code=action,
+    )
     assert code_date_warnings(other, date(2025, 1, 1)) == []
 
 
