@@ -83,7 +83,7 @@ def test_newer_or_incomplete_catalogs_are_refused(tmp_path: Path) -> None:
     broken.write_bytes(bundled_catalog_path().read_bytes())
     with closing(sqlite3.connect(broken)) as connection:
         connection.execute("DROP TABLE asp_prices")
-    with pytest.raises(CatalogError, match="table.s. asp_prices missing"):
+    with pytest.raises(CatalogError, match=r"table\(s\) asp_prices missing"):
         open_catalog(broken)
 
 
