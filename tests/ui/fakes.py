@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from jcalc.catalog.search import SearchResult
+from jcalc.catalog.store import AspQuarter, QuarterPrice, SummaryQuarter
 from jcalc.core.descriptor import descriptor_label
 from jcalc.core.drug import DrugCode, MueLimit, NdcProduct
 from tests.core.factories import (
@@ -58,6 +59,24 @@ class FakeCatalog:
 
     def info(self) -> FakeInfo:
         return FakeInfo()
+
+    def asp_quarters(self) -> tuple[AspQuarter, ...]:
+        """One quarter, the catalog's own (like a catalog updated once)."""
+        return (AspQuarter("2026Q1", date(2026, 1, 1), date(2026, 3, 31)),)
+
+    def price_on(self, hcpcs: str, day: date) -> QuarterPrice:
+        quarter = self.asp_quarters()[0]
+        found = self.code(hcpcs)
+        limit, dosage = (found.payment_limit, found.asp_dosage) if found else (None, None)
+        return QuarterPrice(quarter, limit, dosage, quarter.contains(day))
+
+    def summary_quarter(self, day: date) -> SummaryQuarter:
+        info = FakeInfo()
+        return {
+            "catalog_quarter": info.asp_quarter,
+            "catalog_effective_from": info.asp_effective_from,
+            "catalog_effective_to": info.asp_effective_to,
+        }
 
     def close(self) -> None:
         self.closed = True

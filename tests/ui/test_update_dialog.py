@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import threading
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,10 @@ def test_full_quarter_update_review_accept_and_restore(
     assert window.drug is not None and window.drug.hcpcs == "J9312"
     assert "$80" in window.drug_panel.price.text() and "2026Q2" in window.drug_panel.price.text()
     qtbot.keyClicks(window.dose_panel.dose_edit, "100 mg")
+    # a date of service in 2026Q1 keeps 2026Q1's price; one in 2026Q2 takes the new one
+    qtbot.waitUntil(lambda: "$747.65" in window.preview.pane.toPlainText())  # 10 × $74.765
+    assert "ASP catalog 2026Q1" in window.preview.pane.toPlainText()
+    window.dose_panel.set_date_of_service(date(2026, 5, 4))
     qtbot.waitUntil(lambda: "$800.00" in window.preview.pane.toPlainText())  # 10 × $80.000
     assert "ASP catalog 2026Q2" in window.preview.pane.toPlainText()
     window.search_box.clear()
@@ -241,26 +246,35 @@ def test_a_bad_file_is_named_and_nothing_changes(
 
 
 def newer_catalog(out: Path) -> Path:
-    """A copy of the bundled catalog that says its ASP file is of 2026Q2."""
+    """A copy of the bundled catalog that says its ASP file and crosswalk are of 2026Q2."""
     shutil.copyfile(bundled_catalog_path(), out)
+    q2 = ("2026Q2", "2026-04-01", "2026-06-30")
     with closing(sqlite3.connect(out)) as connection, connection:
-        for key, value in (("asp_quarter", "2026Q2"), ("asp_effective_from", "2026-04-01"),
-                           ("asp_effective_to", "2026-06-30")):  # fmt: skip
+        for key, value in (("asp_quarter", q2[0]), ("asp_effective_from", q2[1]),
+                           ("asp_effective_to", q2[2]), ("crosswalk_effective_from", q2[1]),
+                           ("crosswalk_effective_to", q2[2])):  # fmt: skip
             connection.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+        connection.execute("UPDATE asp_quarters SET quarter = ?, effective_from = ?, "
+                           "effective_to = ?", q2)  # fmt: skip
+        connection.execute("UPDATE asp_prices SET quarter = ?, effective_from = ?, "
+                           "effective_to = ?", q2)  # fmt: skip
     return out
 
 
 def test_older_files_ask_first(qtbot, library, settings, cms_files, tmp_path) -> None:
+    """An older crosswalk would replace the newer one: asked first. The older ASP file given with
+    it replaces nothing: its quarter joins the price history (issue 8 item 7)."""
     library.install_file(newer_catalog(tmp_path / "newer.sqlite"))
     window = show(qtbot, MainWindow(settings=settings))
     assert window.catalog_label.text().startswith("Catalog 2026Q2 (updated ")
     dialog = open_update_dialog(window)
-    dialog.add_files([cms_files["asp"]])
+    dialog.add_files([cms_files["asp"], cms_files["crosswalk"]])
     with qtbot.waitSignal(dialog.confirmationNeeded, timeout=BUILD_TIMEOUT_MS) as asked:
         dialog.start_button.click()
     assert dialog.pages.currentIndex() == PAGE_CONFIRM
     reasons = dialog.reasons_label.text()
-    assert asked.args[0].reasons and "asp_payment_limit_2026q1.csv" in reasons
+    assert asked.args[0].reasons and "asp_ndc_hcpcs_crosswalk_2026q1.csv" in reasons
+    assert "asp_payment_limit_2026q1.csv" not in reasons
     assert "older than the one in the catalog in use" in reasons
     with qtbot.waitSignal(dialog.messageShown) as shown:
         dialog.reject_older_button.click()
@@ -274,8 +288,10 @@ def test_older_files_ask_first(qtbot, library, settings, cms_files, tmp_path) ->
     assert "you agreed" in dialog.notes_label.text()
     with qtbot.waitSignal(window.catalogReloaded, timeout=5000):
         dialog.accept_button.click()
-    assert library.active().quarter == "2026Q1"
-    assert window.catalog_label.text().startswith("Catalog 2026Q1 (updated ")
+    active = library.active()
+    assert active.quarter == "2026Q2"
+    assert [q.quarter for q in active.info.asp_quarters] == ["2026Q2", "2026Q1"]
+    assert active.info.crosswalk_effective_from == date(2026, 1, 1)
 
 
 def test_a_broken_user_catalog_is_shown_and_restore_bundled_fixes_it(
