@@ -120,6 +120,7 @@ def _entry_to_json(entry: SummaryEntry) -> dict[str, Any]:
         if mue is None
         else {"value": mue.value, "mai": mue.mai, "rationale": mue.rationale},
         "ndc": entry.ndc,
+        "price_quarter": entry.price_quarter,
     }
 
 
@@ -138,6 +139,7 @@ def _entry_from_json(data: Mapping[str, Any]) -> SummaryEntry:
         noc_note=data.get("noc_note"),
         mue=None if mue is None else MueLimit(int(mue["value"]), int(mue["mai"]), mue["rationale"]),
         ndc=data.get("ndc"),
+        price_quarter=str(data.get("price_quarter") or ""),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -201,3 +202,27 @@ def test_totals_need_every_price() -> None:
     assert summary().asp_total == Decimal("4756.16")  # $4,280.54 + $475.62
     assert summary().charge_total == Decimal("4000.00")
     assert len(summary().lines) == 2
+
+
+def test_an_entry_names_the_asp_quarter_that_priced_it() -> None:
+    """Issue 8 item 7: the printout names the quarter whose payment limits priced the lines."""
+    priced = calculate(
+        replace(RITUXIMAB, payment_limit=Decimal("75.931"), price_quarter="2025Q3"),
+        DoseRequest(dose=parse_quantity("450 mg"), date_of_service=date(2025, 8, 15)),
+    )
+    entry = SummaryEntry.from_calculation(priced)
+    assert entry.price_quarter == "2025Q3"
+    page = plain(
+        render_summary_html(
+            summary(
+                priced,
+                date_of_service=date(2025, 8, 15),
+                catalog_quarter="2025Q3",
+                catalog_effective_from=date(2025, 7, 1),
+                catalog_effective_to=date(2025, 9, 30),
+            )
+        )
+    )
+    assert "· ASP 2025Q3 ·" in page
+    assert "ASP catalog 2025Q3, effective 2025-07-01 to 2025-09-30" in page
+    assert "$3,416.90" in page  # 45 units × $75.931
