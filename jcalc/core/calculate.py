@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from jcalc.core.billing import BillingRules, invalid_modifier_warnings, program_modifiers
 from jcalc.core.checks import check_code_date, mue_warnings, noc_note
 from jcalc.core.claim import ClaimLine, LineRole, format_money, make_lines
 from jcalc.core.containers import ContainerType, Wastage, compute_wastage, fewest_items
@@ -34,6 +35,9 @@ class DoseRequest:
     qualifier_override: NdcQualifier | None = None
     charge_per_unit: Decimal | None = None
     drug_name: str = ""  # for the NOC note when neither the NDC nor the code names the drug
+    rules: BillingRules = field(default_factory=BillingRules)  # units per line, 76, 340B
+    dose_steps: tuple[str, ...] = ()  # how the dose was worked out (per kg, per m²)
+    given_to_others: Quantity | None = None  # from the same opened containers, other patients
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
     )
     if product is not None:
         explanation.append(_product_sentence(product, item_content, concentration))
+    explanation.extend(request.dose_steps)
 
     dose_converted: Quantity | None = None
     if request.units_override is not None:
@@ -147,12 +152,14 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
             _units_sentences(request.dose, dose_converted, descriptor, administered, concentration)
         )
 
+    others = _given_to_others(request, descriptor, concentration, item_content)
     wastage, container_warnings, container_sentences = _containers(
-        request, descriptor, dose_converted, item_content
+        request, descriptor, dose_converted, item_content, others
     )
     warnings.extend(container_warnings)
     explanation.extend(container_sentences)
 
+    program, program_sentences = program_modifiers(request.rules, request.date_of_service)
     modifiers: tuple[str, ...] = ()
     if wastage is not None:
         modifiers = () if wastage.discarded_units > 0 else (JZ,)
@@ -180,27 +187,38 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
         hcpcs=drug.hcpcs,
         units=administered,
         role=LineRole.ADMINISTERED,
-        modifiers=modifiers,
+        modifiers=modifiers + program,
         ndc=ndc,
         qualifier=qualifier,
         ndc_quantity=admin_quantity,
         payment_limit=drug.payment_limit,
         charge_per_unit=request.charge_per_unit,
+        limit=request.rules.max_units_per_line,
+        repeat_modifier=request.rules.repeat_modifier,
     )
     if wastage is not None and wastage.discarded_units > 0:
         lines += make_lines(
             hcpcs=drug.hcpcs,
             units=wastage.discarded_units,
             role=LineRole.DISCARDED,
-            modifiers=(JW,),
+            modifiers=(JW, *program),
             ndc=ndc,
             qualifier=qualifier,
             ndc_quantity=jw_quantity,
             payment_limit=drug.payment_limit,
             charge_per_unit=request.charge_per_unit,
+            limit=request.rules.max_units_per_line,
+            repeat_modifier=request.rules.repeat_modifier,
         )
-    if len(lines) > 1 and any(line.units == 999 for line in lines):
-        explanation.append("A line carries at most 999 units, so the line repeats.")
+    explanation.extend(_repeat_sentences(lines, request.rules))
+    explanation.extend(program_sentences)
+    warnings.extend(
+        invalid_modifier_warnings(
+            {m for line in lines for m in line.modifiers} - set(program),
+            request.rules,
+            request.date_of_service,
+        )
+    )
     explanation.extend(_ndc_sentences(lines))
     explanation.extend(_price_sentences(drug, lines))
 
@@ -233,6 +251,40 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
         explanation=tuple(explanation),
         noc_note=note,
         concentration=concentration,
+    )
+
+
+def _repeat_sentences(lines: list[ClaimLine], rules: BillingRules) -> list[str]:
+    limit = rules.max_units_per_line
+    if not any(line.units == limit for line in lines) or len(lines) < 2:
+        return []
+    repeat = (
+        f"; the second and later lines carry modifier {rules.repeat_modifier} (repeat)"
+        if rules.repeat_modifier
+        else ""
+    )
+    return [
+        f"A line carries at most {limit:,} units (the payer's limit per claim line), so the "
+        f"line repeats{repeat}. MUE and ASP count every line."
+    ]
+
+
+def _given_to_others(
+    request: DoseRequest,
+    descriptor: Descriptor,
+    concentration: Concentration | None,
+    item_content: Quantity | None,
+) -> Quantity | None:
+    """The drug given to other patients from the same containers, in the descriptor's unit."""
+    if request.given_to_others is None:
+        return None
+    if request.container_type is not ContainerType.SINGLE_DOSE and not request.containers:
+        raise InputError(
+            "drug given to other patients (--given-to-others) only applies to opened "
+            "single-dose containers: mark the container as single-dose"
+        )
+    return dose_in_descriptor_unit(
+        request.given_to_others, descriptor, concentration=concentration, item_content=item_content
     )
 
 
@@ -331,8 +383,13 @@ def _containers(
     descriptor: Descriptor,
     dose: Quantity | None,
     item_content: Quantity | None,
+    others: Quantity | None = None,
 ) -> tuple[Wastage | None, list[str], list[str]]:
-    """Wastage of single-dose containers, with the warnings and sentences that go with it."""
+    """Wastage of single-dose containers, with the warnings and sentences that go with it.
+
+    ``others`` is drug from the same containers given to other patients: it is neither billed
+    here nor discarded, so the waste (billed only on this claim) is what nobody received.
+    """
     if request.container_type is ContainerType.MULTI_DOSE:
         return None, [], ["Multi-dose container: no JW or JZ modifier."]
     if request.container_type is ContainerType.UNKNOWN and not request.containers:
@@ -362,18 +419,25 @@ def _containers(
                 ],
                 [],
             )
-        count = fewest_items(dose, item_content)
+        needed = dose if others is None else Quantity(dose.amount + others.amount, dose.unit)
+        count = fewest_items(needed, item_content)
         containers = (item_content,) * count
         sentences.append(
             f"Fewest containers of this NDC that hold the dose: {count} × {item_content}."
         )
-    wastage = compute_wastage(dose, containers, descriptor)
+    wastage = compute_wastage(dose, containers, descriptor, others=others)
     opened = " + ".join(str(c) for c in wastage.containers)
     sentences.append(f"Opened single-dose containers: {opened} = {wastage.total}.")
+    shared = f" − {others} given to other patients" if others is not None else ""
+    if others is not None:
+        sentences.append(
+            f"Shared containers: {others} went to other patients; the waste is billed once, on "
+            "this claim only (JW: not administered to any patient)."
+        )
     if wastage.discarded_units > 0:
         ratio = wastage.discarded.amount / descriptor.amount.to(wastage.discarded.unit).amount
         sentences.append(
-            f"Discarded {wastage.total} − {dose} = {wastage.discarded}; "
+            f"Discarded {wastage.total} − {dose}{shared} = {wastage.discarded}; "
             f"{wastage.discarded} ÷ {descriptor.amount} = {ratio_text(ratio)}"
             f" → {wastage.discarded_units} units on a separate line with JW (rounded down)."
         )

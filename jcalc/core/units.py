@@ -73,10 +73,23 @@ def dose_in_descriptor_unit(
     )
 
 
+# A dose under this fraction of one billing unit is a typo or a unit mix-up ("1e-30 mg").
+MIN_UNIT_FRACTION = Decimal("0.000001")
+
+
 def units_for(amount: Quantity, descriptor: Descriptor) -> int:
-    """Whole billing units for ``amount``: amount ÷ descriptor, rounded UP (a part unit is 1)."""
+    """Whole billing units for ``amount``: amount ÷ descriptor, rounded UP (a part unit is 1).
+
+    A dose under a millionth of the descriptor is refused as implausible rather than billed as
+    one unit.
+    """
     per_unit = _require_amount(descriptor)
     ratio = amount.to(per_unit.unit).amount / per_unit.amount
+    if ratio < MIN_UNIT_FRACTION:
+        raise InputError(
+            f"the dose {amount} is implausible: less than a millionth of one billing unit "
+            f"({descriptor.describe()}); check the number and its unit"
+        )
     units = int(ratio.to_integral_value(rounding=ROUND_CEILING))
     _check_plausible(units, amount)
     return max(units, 1)
