@@ -274,6 +274,13 @@ class Catalog:
             counts=self.counts(),
         )
 
+    def modifier_valid_on(self, code: str, day: date) -> bool | None:
+        """Whether the HCPCS file lists modifier ``code`` as valid on ``day`` (None: unknown).
+
+        Placeholder (h9) until the modifiers table lands (h8b): it knows nothing, so it says so.
+        """
+        return None
+
     def close(self) -> None:
         """Close the connection; the object must not be used afterwards."""
         self._connection.close()

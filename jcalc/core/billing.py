@@ -135,9 +135,7 @@ def program_modifiers(rules: BillingRules, day: date) -> tuple[tuple[str, ...], 
     ]
 
 
-def invalid_modifier_warnings(
-    modifiers: set[str], rules: BillingRules, day: date
-) -> list[str]:
+def invalid_modifier_warnings(modifiers: set[str], rules: BillingRules, day: date) -> list[str]:
     """Warnings for modifiers on the lines that the HCPCS file says are not valid on ``day``."""
     return [
         f"modifier {modifier} is not valid on {day.isoformat()} according to the HCPCS file"

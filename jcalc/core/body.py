@@ -149,8 +149,9 @@ def scaled_dose(order: Quantity, factor: Decimal) -> tuple[Quantity, bool]:
     """``order`` × ``factor`` to 0.0001 of its unit; True when that rounding changed it."""
     exact = order.amount * factor
     rounded = exact.quantize(DOSE_PLACES, rounding=ROUND_HALF_UP)
-    return Quantity(rounded.normalize() if rounded == rounded.to_integral() else rounded,
-                    order.unit), rounded != exact
+    return Quantity(
+        rounded.normalize() if rounded == rounded.to_integral() else rounded, order.unit
+    ), rounded != exact
 
 
 def body_dose(

@@ -78,13 +78,13 @@ def calculation_to_text(calc: Calculation) -> str:
         "Claim lines:",
     ]
     header = (
-        f"  {'HCPCS':<6} {'MOD':<4} {'UNITS':>9}  {'NDC':<13}  {'NDC QTY':<9}  {'ASP EST.':>11}"
+        f"  {'HCPCS':<6} {'MOD':<8} {'UNITS':>9}  {'NDC':<13}  {'NDC QTY':<9}  {'ASP EST.':>11}"
     )
     out.append(header)
     for line in calc.lines:
         units = f"{line.units} unit{'s' if line.units != 1 else ''}"
         out.append(
-            f"  {line.hcpcs:<6} {line.modifiers_display:<4} {units:>9}  "
+            f"  {line.hcpcs:<6} {line.modifiers_display:<8} {units:>9}  "
             f"{line.ndc_display or '-':<13}  {line.ndc_quantity_display or '-':<9}  "
             f"{format_money(line.asp_estimate) if line.asp_estimate is not None else '-':>11}"
             + (f"  charge {format_money(line.charge)}" if line.charge is not None else "")

@@ -59,6 +59,9 @@ class FakeCatalog:
     def info(self) -> FakeInfo:
         return FakeInfo()
 
+    def modifier_valid_on(self, code: str, day: object) -> bool | None:
+        return None
+
     def close(self) -> None:
         self.closed = True
 
