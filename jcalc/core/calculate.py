@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -14,7 +15,14 @@ from jcalc.core.descriptor import Descriptor, DescriptorKind, descriptors_agree,
 from jcalc.core.drug import DrugCode, NdcProduct
 from jcalc.core.errors import InputError
 from jcalc.core.ndc import NdcQualifier, format_ndc, format_ndc_quantity, round_ndc_quantity
-from jcalc.core.quantity import Concentration, Dimension, Quantity, Unit, format_decimal
+from jcalc.core.quantity import (
+    Concentration,
+    Dimension,
+    Quantity,
+    Unit,
+    format_decimal,
+    parse_concentration,
+)
 from jcalc.core.units import MAX_BILLING_UNITS, dose_in_descriptor_unit, units_for
 
 JW = "JW"
@@ -69,9 +77,16 @@ class Calculation:
         return sum((v for v in values if v is not None), Decimal(0))
 
 
-def _qualifier(product: NdcProduct, override: NdcQualifier | None) -> NdcQualifier:
+_SEMISOLID_RE = re.compile(r"\b(?:gel|cream|ointment|paste)s?\b", re.IGNORECASE)
+
+
+def _qualifier(product: NdcProduct, override: NdcQualifier | None, drug: DrugCode) -> NdcQualifier:
+    """The claim's unit qualifier: the biller's or clinic's, else GR for a gel, cream or ointment
+    (named in the product or the descriptor), ML for a liquid of known volume, UN otherwise."""
     if override is not None:
         return override
+    if _SEMISOLID_RE.search(product.drug_name) or _SEMISOLID_RE.search(drug.long_description):
+        return NdcQualifier.GR
     return NdcQualifier.ML if product.volume_known else NdcQualifier.UN
 
 
@@ -84,11 +99,13 @@ def _ndc_quantity(
     *,
     concentration: Concentration | None,
     item_content: Quantity | None,
+    item_grams: Decimal | None = None,
 ) -> Decimal | None:
     """The NDC quantity for ``amount`` of drug (descriptor unit) in the qualifier's unit.
 
-    ML: the volume (through the concentration); ME, GR, F2: the amount in mg, g or units;
-    UN: the number of items, a fraction when an item is only partly used.
+    ML: the volume (through the concentration); GR: the share of the items' grams (the package
+    size of a gel tube) or the amount in g; ME, F2: the amount in mg or units; UN: the number of
+    items, a fraction when an item is only partly used.
     """
     if qualifier is NdcQualifier.ML:
         if amount.unit.dimension is Dimension.VOLUME:
@@ -96,6 +113,10 @@ def _ndc_quantity(
         if concentration is None:
             return None
         return round_ndc_quantity(concentration.volume_of(amount).amount)
+    if qualifier is NdcQualifier.GR and item_content is not None and item_grams is not None:
+        return round_ndc_quantity(
+            amount.to(item_content.unit).amount / item_content.amount * item_grams
+        )
     target = _QUALIFIER_UNITS.get(qualifier)
     if target is not None:
         if not amount.convertible_to(target):
@@ -128,8 +149,11 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
     concentration = request.concentration or (
         product.concentration(descriptor) if product else None
     )
+    derived = request.concentration is None and concentration is not None
     if product is not None:
-        explanation.append(_product_sentence(product, item_content, concentration))
+        explanation.append(_product_sentence(product, item_content, concentration, derived))
+        if derived and concentration is not None:
+            warnings.extend(_strength_warnings(product, concentration))
     explanation.extend(request.dose_steps)
 
     dose_converted: Quantity | None = None
@@ -164,15 +188,26 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
     if wastage is not None:
         modifiers = () if wastage.discarded_units > 0 else (JZ,)
 
-    qualifier = _qualifier(product, request.qualifier_override) if product else None
+    qualifier = _qualifier(product, request.qualifier_override, drug) if product else None
+    if item_content is None and request.containers and len(set(request.containers)) == 1:
+        item_content = request.containers[0]  # UN counts the opened containers
     admin_quantity = jw_quantity = None
     if product is not None and qualifier is not None and dose_converted is not None:
+        grams = product.pkg_size if product.pkg_size and product.pkg_size > 0 else None
         admin_quantity = _ndc_quantity(
-            dose_converted, qualifier, concentration=concentration, item_content=item_content
+            dose_converted,
+            qualifier,
+            concentration=concentration,
+            item_content=item_content,
+            item_grams=grams,
         )
         if wastage is not None and wastage.discarded_units > 0:
             jw_quantity = _ndc_quantity(
-                wastage.discarded, qualifier, concentration=concentration, item_content=item_content
+                wastage.discarded,
+                qualifier,
+                concentration=concentration,
+                item_content=item_content,
+                item_grams=grams,
             )
         if admin_quantity is None:
             warnings.append(
@@ -331,15 +366,56 @@ def _descriptor_warnings(drug: DrugCode, descriptor: Descriptor) -> list[str]:
     return warnings
 
 
+_NAME_STRENGTH_RE = re.compile(
+    r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>mg|mcg|g|units?)\s*/\s*(?P<volume>\d+(?:\.\d+)?)?\s*ml"
+    r"|(?P<percent>\d+(?:\.\d+)?)\s*%",
+    re.IGNORECASE,
+)
+
+
+def _strength_warnings(product: NdcProduct, derived: Concentration) -> list[str]:
+    """A warning when a strength in the product's name disagrees with the derived concentration."""
+    match = _NAME_STRENGTH_RE.search(product.drug_name)
+    if match is None:
+        return []
+    try:
+        if match.group("percent"):
+            named = parse_concentration(f"{match.group('percent')}%")
+        else:
+            volume = match.group("volume") or "1"
+            named = parse_concentration(
+                f"{match.group('amount')} {match.group('unit')}/{volume} mL"
+            )
+    except InputError:
+        return []
+    if not named.per_ml.convertible_to(derived.per_ml.unit):
+        return []
+    if named.per_ml.to(derived.per_ml.unit).amount == derived.per_ml.amount:
+        return []
+    return [
+        f"the product name '{product.drug_name}' says {named}, but the concentration derived "
+        f"from the crosswalk is {derived}; give --concentration (or save one for this NDC) if "
+        "the label says otherwise"
+    ]
+
+
 def _product_sentence(
-    product: NdcProduct, content: Quantity | None, concentration: Concentration | None
+    product: NdcProduct,
+    content: Quantity | None,
+    concentration: Concentration | None,
+    derived: bool = False,
 ) -> str:
     name = " ".join(p for p in (product.drug_name.strip(), f"({product.labeler})") if p.strip("()"))
     parts = [f"NDC {format_ndc(product.ndc)} {name}".rstrip()]
     if content is not None:
         parts.append(f"holds {content} per item")
-    if concentration is not None:
-        parts.append(f"at {concentration}")
+    if concentration is not None and derived:
+        parts.append(
+            f"at {concentration} derived from the crosswalk (content ÷ PKG SIZE "
+            f"{format_decimal(product.pkg_size or Decimal(0))} mL: an assumption, the label wins)"
+        )
+    elif concentration is not None:
+        parts.append(f"at {concentration} (as given)")
     return ", ".join(parts) + "."
 
 

@@ -245,7 +245,10 @@ class Concentration:
         return Quantity(volume.to(Unit.ML).amount * self.per_ml.amount, self.per_ml.unit)
 
     def __str__(self) -> str:
-        return f"{format_decimal(self.per_ml.amount)} {self.per_ml.unit.label}/mL"
+        exact = format_decimal(self.per_ml.amount)
+        if len(exact) > 12:  # a derived figure such as 10000 ÷ 110: four decimals are enough
+            exact = format_decimal(self.per_ml.amount, places=4) + "…"
+        return f"{exact} {self.per_ml.unit.label}/mL"
 
 
 _QUANTITY_RE = re.compile(
