@@ -48,6 +48,17 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         },
         "date_of_service": calc.request.date_of_service.isoformat(),
         "container": calc.request.container_type.value,
+        "rules": {
+            "max_units_per_line": calc.request.rules.max_units_per_line,
+            "repeat_modifier": calc.request.rules.repeat_modifier,
+            "entity_340b": (
+                calc.request.rules.entity_340b.value if calc.request.rules.entity_340b else None
+            ),
+        },
+        "dose_steps": list(calc.request.dose_steps),
+        "given_to_others": str(calc.request.given_to_others)
+        if calc.request.given_to_others
+        else None,
         "units": calc.total_units,
         "lines": [line_to_dict(line) for line in calc.lines],
         "asp_total": f"{calc.asp_total:.2f}" if calc.asp_total is not None else None,
