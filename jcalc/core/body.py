@@ -53,7 +53,9 @@ class BodyDose:
 
 
 _PER_BODY_RE = re.compile(r"^(?P<amount>.+?)\s*(?:/|per)\s*(?P<basis>kg|m2|sq\s*m)\s*$", re.I)
-_NUMBER_UNIT_RE = re.compile(r"^(?P<num>[^a-z]+?)\s*(?P<unit>[a-z]*)$", re.IGNORECASE)
+_NUMBER_UNIT_RE = re.compile(
+    r"^(?P<num>[+-]?[\d.,]*\d(?:e[+-]?\d+)?)\s*(?P<unit>[a-z]*2?)$", re.IGNORECASE
+)
 
 
 def split_order(text: str) -> tuple[Quantity, Basis] | None:
