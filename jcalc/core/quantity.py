@@ -273,8 +273,7 @@ def parse_quantity(text: str, *, what: str = "dose") -> Quantity:
     match = _QUANTITY_RE.match(cleaned)
     if match is None:
         raise InputError(
-            f"the {what} '{shown(text)}' is not an amount and a unit; "
-            "type it like 450 mg or 7.5 mL"
+            f"the {what} '{shown(text)}' is not an amount and a unit; type it like 450 mg or 7.5 mL"
         )
     unit_text = (match.group("unit") or "").strip()
     if not unit_text:
