@@ -20,6 +20,7 @@ from jcalc.core.quantity import Quantity
 from jcalc.core.units import dose_in_descriptor_unit
 
 _NO_MUE_PREFIX = "No MUE is published"
+_ONCE_PREFIXES = ("340B-acquired", "A line carries at most")  # said once for all NDCs
 
 
 def calculate_portions(
@@ -83,7 +84,12 @@ def calculate_portions(
             f"NDC {format_ndc(portion.key.ndc)}: {part.request.dose} of the dose "
             f"from {len(portion.containers)} × {portion.containers[0]}."
         )
-        explanation.extend(e for e in part.explanation[1:] if not e.startswith(_NO_MUE_PREFIX))
+        explanation.extend(
+            e
+            for e in part.explanation[1:]
+            if not e.startswith(_NO_MUE_PREFIX)
+            and not (e.startswith(_ONCE_PREFIXES) and e in explanation)
+        )
     if drug.mue is None:
         explanation.append(
             f"{_NO_MUE_PREFIX} for {drug.hcpcs}; that does not mean the units are unlimited."

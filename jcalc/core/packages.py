@@ -76,15 +76,15 @@ def least_waste(dose: Quantity, options: Sequence[Choice[K]]) -> list[tuple[K, i
     """How many containers of each option to open: least content over the dose, then fewest.
 
     600 mg from 500 mg and 100 mg vials is one of each (no waste). Options of equal size keep the
-    first. The search is bounded (:data:`MAX_CHOICES` sizes, :data:`SEARCH_BUDGET` steps); when
-    the budget runs out the best combination found so far is used.
+    first. The search is bounded (the :data:`MAX_CHOICES` smallest sizes, :data:`SEARCH_BUDGET`
+    steps); when the budget runs out the best combination found so far is used.
     """
     by_size: dict[Decimal, Choice[K]] = {}
     for option in options:
         size = option.content.to(dose.unit).amount
         if size > 0:
             by_size.setdefault(size, option)
-    sizes = sorted(by_size, reverse=True)[:MAX_CHOICES]
+    sizes = sorted(sorted(by_size)[:MAX_CHOICES], reverse=True)  # small sizes matter for waste
     if not sizes:
         raise InputError("no container of a known size can hold the dose")
     target = dose.amount
