@@ -134,3 +134,22 @@ def test_an_accepted_dose_lies_in_its_plausible_range(amount: Decimal, unit: str
         return
     assert quantity.amount > 0
     assert len(format_decimal(quantity.amount)) < 60
+
+
+@pytest.mark.parametrize("amount", ["1e-999999999", "0", "1e999"])
+def test_an_impossible_descriptor_amount_is_a_descriptor_error_at_once(amount: str) -> None:
+    """Issue 11: a catalog descriptor amount of 0 or 1e-999999999 made search and calc hang."""
+    from jcalc.core.descriptor import Descriptor, DescriptorKind
+    from jcalc.core.errors import DescriptorError
+
+    damaged = Descriptor(DescriptorKind.PER_AMOUNT, Quantity(Decimal(amount), Unit.MG), "x mg")
+    started = time.perf_counter()
+    with pytest.raises(DescriptorError, match="descriptor amount"):
+        units_for(Quantity(Decimal(450), Unit.MG), damaged)
+    assert time.perf_counter() - started < 0.05
+
+
+def test_a_unit_count_beyond_any_administration_is_refused_before_it_becomes_an_int() -> None:
+    tiny = parse_descriptor("Injection, example, 0.001 mcg")
+    with pytest.raises(InputError, match="more than any real administration"):
+        units_for(Quantity(Decimal(10_000_000), Unit.MG), tiny)
