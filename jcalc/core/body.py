@@ -133,6 +133,23 @@ def parse_bsa(text: str) -> Decimal:
     return _in_range(value, BSA_RANGE_M2, "body surface area", "m²")
 
 
+_HEIGHT_WEIGHT_RE = re.compile(
+    r"^(?P<height>[\d.,]+\s*(?:cm|m|in))\s*[,;x×/ ]\s*(?P<weight>[\d.,]+\s*(?:kg|lbs?))$",
+    re.IGNORECASE,
+)
+
+
+def bsa_from_text(text: str) -> tuple[Decimal, tuple[str, ...]]:
+    """A BSA typed as ``1.87`` (m²) or as height and weight, ``170 cm 70 kg`` (Mosteller)."""
+    match = _HEIGHT_WEIGHT_RE.match(normalize_text(text))
+    if match is None:
+        return parse_bsa(text), ()
+    kg, weight_step = parse_weight(match.group("weight"))
+    cm, height_step = parse_height(match.group("height"))
+    bsa, step = mosteller_bsa(cm, kg)
+    return bsa, tuple(s for s in (weight_step, height_step, step) if s)
+
+
 def mosteller_bsa(height_cm: Decimal, weight_kg: Decimal) -> tuple[Decimal, str]:
     """BSA (m²) = √(height cm × weight kg ÷ 3600), rounded to 0.01 m², with the step in words."""
     with localcontext() as context:

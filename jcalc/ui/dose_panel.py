@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from jcalc.calc_options import BillingChoice
-from jcalc.core.body import parse_bsa, parse_weight, scaled_dose
+from jcalc.core.body import bsa_from_text, parse_weight, scaled_dose
 from jcalc.core.containers import ContainerType
 from jcalc.core.errors import JcalcError
 from jcalc.core.ndc import AmbiguousNdcError, NdcQualifier, normalize_ndc
@@ -92,7 +92,7 @@ def _weight_kg(text: str) -> Decimal:
 
 
 def _bsa_m2(text: str) -> Decimal:
-    return parse_bsa(text)
+    return bsa_from_text(text)[0]  # "1.87", or "170 cm 70 kg" by the Mosteller formula
 
 
 def _per_amount(text: str, what: str) -> Quantity:
@@ -123,7 +123,9 @@ class DoseHelpers(QFrame):
         self.per_kg_edit = self._edit("perKgEdit", "5 mg", "dose per kg of body weight")
         self.weight_edit = self._edit("weightEdit", "70", "weight in kg (or '154 lb')")
         self.per_m2_edit = self._edit("perM2Edit", "375 mg", "dose per m² of body surface")
-        self.bsa_edit = self._edit("bsaEdit", "1.87", "body surface area in m²")
+        self.bsa_edit = self._edit(
+            "bsaEdit", "1.87", "body surface area in m², or height and weight: 170 cm 70 kg"
+        )
         self.volume_edit = self._edit("volumeEdit", "45 mL", "volume given")
         self.helper_concentration_edit = self._edit(
             "helperConcentrationEdit", "10 mg/mL", "concentration of the product"
@@ -268,6 +270,7 @@ class DoseHelpers(QFrame):
             self.bsa_button,
             (self.per_m2_edit.text(), self.bsa_edit.text()),
             self.bsa_dose,
+            lambda: " ".join(bsa_from_text(self.bsa_edit.text())[1]),
         )
 
     @Slot()

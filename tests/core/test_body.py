@@ -77,3 +77,11 @@ def test_impossible_patients_and_orders_are_errors(
 
 def test_bsa_accepts_its_unit() -> None:
     assert parse_bsa("1.87 m²") == Decimal("1.87")
+
+
+def test_bsa_typed_as_height_and_weight() -> None:
+    from jcalc.core.body import bsa_from_text
+
+    bsa, steps = bsa_from_text("170 cm, 154 lb")
+    assert bsa == Decimal("1.82") and len(steps) == 2  # lb → kg, then Mosteller
+    assert bsa_from_text("1.87") == (Decimal("1.87"), ())

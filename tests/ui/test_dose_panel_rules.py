@@ -59,3 +59,11 @@ def test_the_weight_helper_uses_the_core_rounding(qtbot, panel) -> None:
     qtbot.keyClicks(panel.helpers.weight_edit, "154 lb")
     assert parse_weight("154 lb")[0] == Decimal("69.85")
     assert panel.helpers.weight_button.text() == "Use 349.25 mg"  # 5 × 69.85, as `jcalc calc`
+
+
+def test_the_bsa_helper_takes_height_and_weight_by_mosteller(qtbot, panel) -> None:
+    panel.helpers_button.click()
+    qtbot.keyClicks(panel.helpers.per_m2_edit, "375 mg")
+    qtbot.keyClicks(panel.helpers.bsa_edit, "170 cm 70 kg")
+    assert panel.helpers.bsa_button.text() == "Use 682.5 mg"  # BSA 1.8181 → 1.82 m²
+    assert "Mosteller" in panel.helpers.bsa_result.text()
