@@ -131,9 +131,10 @@ def _content(drug: DrugCode, product: NdcProduct) -> Quantity:
 def _dose_for_split(drug: DrugCode, request: DoseRequest) -> Quantity:
     if request.dose is None:
         raise InputError("containers of several NDCs need the dose, not units entered by hand")
-    return dose_in_descriptor_unit(
-        request.dose, drug.descriptor, concentration=request.concentration
-    )
+    concentration = request.concentration
+    if concentration is None and request.product is not None:
+        concentration = request.product.concentration(drug.descriptor)
+    return dose_in_descriptor_unit(request.dose, drug.descriptor, concentration=concentration)
 
 
 def auto_portions(

@@ -7,7 +7,7 @@ the MUE check and the ASP total then count every line of the drug together.
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import ROUND_CEILING
+from decimal import ROUND_CEILING, Decimal
 
 from jcalc.core.calculate import Calculation, DoseRequest, calculate
 from jcalc.core.checks import mue_warnings
@@ -17,7 +17,6 @@ from jcalc.core.errors import InputError
 from jcalc.core.ndc import format_ndc
 from jcalc.core.packages import Portion
 from jcalc.core.quantity import Quantity
-from jcalc.core.units import dose_in_descriptor_unit
 
 _NO_MUE_PREFIX = "No MUE is published"
 _ONCE_PREFIXES = ("340B-acquired", "A line carries at most")  # said once for all NDCs
@@ -56,10 +55,10 @@ def calculate_portions(
         parts.append(calculate(quiet, part_request))
     whole = parts[0]
     descriptor = drug.descriptor
-    converted = dose_in_descriptor_unit(
-        request.dose, descriptor, concentration=request.concentration
-    )
-    assert descriptor.amount is not None
+    if descriptor.amount is None:
+        raise InputError("the descriptor cannot be read, so the dose cannot be split by NDC")
+    unit = descriptor.amount.unit
+    converted = Quantity(sum((p.given.to(unit).amount for p in portions), Decimal(0)), unit)
     due = int(
         (converted.amount / descriptor.amount.to(converted.unit).amount).to_integral_value(
             ROUND_CEILING
