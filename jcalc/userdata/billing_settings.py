@@ -21,7 +21,7 @@ from jcalc.core.billing import (
 from jcalc.core.errors import InputError
 from jcalc.core.ndc import normalize_ndc
 from jcalc.core.quantity import parse_concentration, shown
-from jcalc.userdata.database import UserDataError
+from jcalc.userdata.database import UserDatabase, UserDataError
 
 BILLING_PREFIX: Final = "billing."
 KEY_MAX_UNITS: Final = "max_units_per_line"
@@ -151,3 +151,26 @@ def defaults_from(billing: Mapping[str, str]) -> BillingDefaults:
         program_340b=billing.get(KEY_340B) == "1",
         entity_340b=entity,
     )
+
+
+def read_concentration(database: UserDatabase, ndc: str) -> str | None:
+    """The concentration saved for an NDC, or None."""
+    key = BILLING_PREFIX + concentration_key(ndc)
+    rows = database.query("SELECT value FROM settings WHERE key = ?", (key,))
+    return str(rows[0][0]) if rows else None
+
+
+def write(database: UserDatabase, key: str, value: str | None) -> None:
+    """Store one billing setting, validated first (None removes it)."""
+    name = check_key(key)
+    if value is not None:
+        ((name, value),) = validate({name: value}).items()
+    with database.transaction() as connection:
+        if value is None:
+            connection.execute("DELETE FROM settings WHERE key = ?", (BILLING_PREFIX + name,))
+        else:
+            connection.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (BILLING_PREFIX + name, value),
+            )

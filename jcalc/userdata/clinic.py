@@ -471,21 +471,11 @@ class ClinicStore:
 
     def ndc_concentration(self, ndc: str) -> str | None:
         """The concentration saved for an NDC ("100 mg/mL"), or None."""
-        key = billing_keys.BILLING_PREFIX + billing_keys.concentration_key(ndc)
-        rows = self.database.query("SELECT value FROM settings WHERE key = ?", (key,))
-        return str(rows[0][0]) if rows else None
+        return billing_keys.read_concentration(self.database, ndc)
 
     def set_billing(self, key: str, value: str | None) -> None:
         """One billing setting (validated; None removes it: back to the cited default)."""
-        name = billing_keys.check_key(key)
-        if value is None:
-            with self.database.transaction() as connection:
-                connection.execute(
-                    "DELETE FROM settings WHERE key = ?", (billing_keys.BILLING_PREFIX + name,)
-                )
-            return
-        ((name, text),) = billing_keys.validate({name: value}).items()
-        self._set(billing_keys.BILLING_PREFIX + name, text)
+        billing_keys.write(self.database, key, value)
 
     def set_clinic_name(self, name: str) -> None:
         """The clinic's name as printed on summaries."""
