@@ -28,7 +28,7 @@ from jcalc.core.errors import InputError
 from jcalc.core.multi import calculate_portions
 from jcalc.core.ndc import AmbiguousNdcError, NdcQualifier, format_ndc, normalize_ndc
 from jcalc.core.packages import parse_packages
-from jcalc.core.quantity import parse_concentration, parse_quantity
+from jcalc.core.quantity import parse_concentration, parse_quantity, shown
 
 
 class ClinicDefaults(Protocol):
@@ -118,6 +118,8 @@ def calculate_from_text(
     """
     drug = lookup_code(catalog, entry.code)
     warnings: list[str] = list(entry.extra_warnings)
+    if any(not ch.isprintable() for ch in entry.drug_name):
+        raise InputError(f"the drug name '{shown(entry.drug_name)}' has control characters")
     dose_steps: tuple[str, ...] = ()
     dose = None
     if entry.dose and entry.dose.strip():
@@ -150,7 +152,7 @@ def calculate_from_text(
             qualifier = NdcQualifier(entry.qualifier.strip().upper())
         except ValueError:
             raise InputError(
-                f"'{entry.qualifier}' is not an NDC unit qualifier; use UN, ML, GR, F2 or ME"
+                f"'{shown(entry.qualifier)}' is not an NDC unit qualifier; use UN, ML, GR, F2 or ME"
             ) from None
     charge = entry.charge_per_unit
     notes: list[str] = []  # where the clinic's data changed the result, in words

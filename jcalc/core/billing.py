@@ -12,6 +12,7 @@ from datetime import date
 from enum import Enum
 
 from jcalc.core.errors import InputError
+from jcalc.core.quantity import shown
 
 # First Coast (FCSO), "Hemophilia clotting factor billing" (claim submission guidelines 0489833):
 # no claim line may carry more than 9,999 units; Noridian JF's hemophilia clotting factor page
@@ -53,7 +54,7 @@ def parse_entity(text: str) -> Entity340B:
         if cleaned == entity.value:
             return entity
     raise InputError(
-        f"'{text.strip()[:40]}' is not a 340B entity type: use exempt (TB before 2025), "
+        f"'{shown(text.strip())}' is not a 340B entity type: use exempt (TB before 2025), "
         "non-exempt (JG before 2025) or unspecified"
     )
 

@@ -153,3 +153,13 @@ def test_a_unit_count_beyond_any_administration_is_refused_before_it_becomes_an_
     tiny = parse_descriptor("Injection, example, 0.001 mcg")
     with pytest.raises(InputError, match="more than any real administration"):
         units_for(Quantity(Decimal(10_000_000), Unit.MG), tiny)
+
+
+def test_ndc_and_entity_messages_escape_control_characters() -> None:
+    from jcalc.core.billing import parse_entity
+    from jcalc.core.ndc import normalize_ndc
+
+    for call, text in ((normalize_ndc, "5024\x1b[2J2-0053-06"), (parse_entity, "exempt\x07")):
+        with pytest.raises(InputError) as caught:
+            call(text)
+        assert "\x1b" not in str(caught.value) and "\x07" not in str(caught.value)
