@@ -28,7 +28,8 @@ from jcalc.core.packages import Choice, PackageSpec, Portion, least_waste, split
 from jcalc.core.quantity import Quantity
 from jcalc.core.units import dose_in_descriptor_unit
 
-CHECKED_MODIFIERS = ("JW", "JZ", "JG", "TB", "76", "77")
+# HCPCS Level II modifiers whose dates the HCPCS file gives (76 and 77 are CPT modifiers: not in it).
+CHECKED_MODIFIERS = ("JW", "JZ", "JG", "TB")
 NO_MODIFIER = "none"
 
 
