@@ -159,3 +159,22 @@ def test_new_inputs_get_one_error_line_and_exit_2(capsys, args: list[str], fragm
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and err.startswith("error: "), err
     assert fragment in err
+
+
+def test_the_hcpcs_files_modifier_dates_reach_the_engine(capsys, monkeypatch) -> None:
+    """The catalog's `modifier_valid_on` (the HCPCS file's modifier dates) decides: a JG the file
+    ends is refused; a confirmed TB is said to be valid."""
+    from jcalc.catalog.store import Catalog
+
+    def valid_on(self: Catalog, code: str, day: object) -> bool | None:
+        return {"JG": False, "TB": True}.get(code)
+
+    monkeypatch.setattr(Catalog, "modifier_valid_on", valid_on)
+    result = run(capsys, "J9312", "450 mg", "--multi-dose", "--340b")
+    assert any(
+        "valid on the date of service per the HCPCS file" in s for s in result["explanation"]
+    )
+    code = main(
+        ["calc", "J9312", "450 mg", "--340b", "--340b-entity", "non-exempt", "--date", "2024-06-01"]
+    )
+    assert code == 2 and "JG is not valid on 2024-06-01" in capsys.readouterr().err
