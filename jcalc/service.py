@@ -12,14 +12,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from jcalc.calc_options import (
+    BillingChoice,
+    BillingDefaults,
+    auto_portions,
+    billing_rules,
+    ndc_portions,
+    resolve_dose,
+)
 from jcalc.catalog.store import Catalog, QuarterPrice
 from jcalc.core.calculate import Calculation, DoseRequest, calculate
 from jcalc.core.checks import code_date_warnings
 from jcalc.core.containers import ContainerType
 from jcalc.core.drug import DrugCode, NdcProduct, normalize_code
 from jcalc.core.errors import InputError
+from jcalc.core.multi import calculate_portions
 from jcalc.core.ndc import AmbiguousNdcError, NdcQualifier, format_ndc, normalize_ndc
-from jcalc.core.quantity import Quantity, parse_concentration, parse_quantity
+from jcalc.core.packages import parse_packages
+from jcalc.core.quantity import parse_concentration, parse_quantity, shown
 
 
 class ClinicDefaults(Protocol):
@@ -31,6 +41,14 @@ class ClinicDefaults(Protocol):
 
     def ndc_qualifier(self, ndc: str) -> NdcQualifier | None:
         """The unit qualifier the clinic saved for an 11-digit NDC, or None."""
+        ...
+
+    def billing_defaults(self) -> BillingDefaults:
+        """The clinic's units per line, repeat modifier and 340B settings."""
+        ...
+
+    def ndc_concentration(self, ndc: str) -> str | None:
+        """The concentration the clinic saved for an 11-digit NDC, as typed, or None."""
         ...
 
 
@@ -50,6 +68,11 @@ class CalcInput:
     charge_per_unit: Decimal | None = None
     drug_name: str = ""
     extra_warnings: tuple[str, ...] = field(default=())
+    weight: str | None = None  # "70 kg", "154 lb": for a dose per kg (or, with height, per m²)
+    height: str | None = None  # "170 cm", "67 in": with the weight, BSA by Mosteller
+    bsa: str | None = None  # "1.87" m²: for a dose per m²
+    given_to_others: str | None = None  # drug from the same containers given to other patients
+    billing: BillingChoice = field(default_factory=BillingChoice)  # 340B, units per line, 76
 
 
 def lookup_code(catalog: Catalog, text: str) -> DrugCode:
@@ -86,10 +109,6 @@ def resolve_product(catalog: Catalog, drug: DrugCode, text: str) -> tuple[NdcPro
     ]
 
 
-def _containers(packages: tuple[str, ...]) -> tuple[Quantity, ...]:
-    return tuple(parse_quantity(p, what="container content") for p in packages)
-
-
 def calculate_from_text(
     catalog: Catalog, entry: CalcInput, *, clinic: ClinicDefaults | None = None
 ) -> Calculation:
@@ -100,21 +119,33 @@ def calculate_from_text(
     """
     drug = lookup_code(catalog, entry.code)
     warnings: list[str] = list(entry.extra_warnings)
-    dose = parse_quantity(entry.dose) if entry.dose and entry.dose.strip() else None
+    if any(not ch.isprintable() for ch in entry.drug_name):
+        raise InputError(f"the drug name '{shown(entry.drug_name)}' has control characters")
+    dose_steps: tuple[str, ...] = ()
+    dose = None
+    if entry.dose and entry.dose.strip():
+        dose_text, dose_steps = resolve_dose(
+            entry.dose, weight=entry.weight, height=entry.height, bsa=entry.bsa
+        )
+        dose = parse_quantity(dose_text)
     if dose is None and entry.units is None:
         raise InputError("the dose is empty: type an amount and a unit, such as 450 mg")
     product = None
     if entry.ndc and entry.ndc.strip():
         product, product_warnings = resolve_product(catalog, drug, entry.ndc)
         warnings.extend(product_warnings)
-    containers = _containers(entry.packages)
+    specs, auto = parse_packages(entry.packages)
+    by_ndc = any(spec.ndc_text for spec in specs)
+    containers = tuple(
+        spec.content for spec in specs for _ in range(spec.count) if spec.content is not None
+    )
     container = entry.container
-    if containers and container is ContainerType.MULTI_DOSE:
+    if (specs or auto) and container is ContainerType.MULTI_DOSE:
         raise InputError(
             "opened containers (--package) are single-dose containers; "
             "they cannot go with a multi-dose container"
         )
-    if containers:
+    if specs or auto:
         container = ContainerType.SINGLE_DOSE
     qualifier = None
     if entry.qualifier:
@@ -122,7 +153,7 @@ def calculate_from_text(
             qualifier = NdcQualifier(entry.qualifier.strip().upper())
         except ValueError:
             raise InputError(
-                f"'{entry.qualifier}' is not an NDC unit qualifier; use UN, ML, GR, F2 or ME"
+                f"'{shown(entry.qualifier)}' is not an NDC unit qualifier; use UN, ML, GR, F2 or ME"
             ) from None
     charge = entry.charge_per_unit
     notes: list[str] = []  # where the clinic's data changed the result, in words
@@ -141,22 +172,48 @@ def calculate_from_text(
                     f"NDC unit qualifier {qualifier.value} ({qualifier.meaning}): the one saved "
                     f"for NDC {format_ndc(product.ndc)}."
                 )
+    concentration = parse_concentration(entry.concentration) if entry.concentration else None
+    if concentration is None and clinic is not None and product is not None:
+        saved = clinic.ndc_concentration(product.ndc)
+        if saved:
+            concentration = parse_concentration(saved)
+            notes.append(
+                f"Concentration {concentration}: the one saved for NDC {format_ndc(product.ndc)} "
+                "(it wins over one derived from the crosswalk's package size)."
+            )
+    defaults = clinic.billing_defaults() if clinic is not None else BillingDefaults()
+    rules, rule_notes = billing_rules(catalog, entry.billing, defaults, entry.date_of_service)
+    notes.extend(rule_notes)
+    others = None
+    if entry.given_to_others and entry.given_to_others.strip():
+        others = parse_quantity(entry.given_to_others, what="amount given to other patients")
     request = DoseRequest(
         dose=dose,
         date_of_service=entry.date_of_service,
         container_type=container,
-        containers=containers,
+        containers=() if by_ndc else containers,
         product=product,
-        concentration=parse_concentration(entry.concentration) if entry.concentration else None,
+        concentration=concentration,
         units_override=entry.units,
         qualifier_override=qualifier,
         charge_per_unit=charge,
         drug_name=entry.drug_name,
+        rules=rules,
+        dose_steps=dose_steps,
+        given_to_others=others,
     )
     price = catalog.price_on(drug.hcpcs, entry.date_of_service)
     if price is not None:
         drug = _priced(drug, price)
-    result = calculate(drug, request)
+    if auto:
+        portions, chosen = auto_portions(catalog, drug, request)
+        result = calculate_portions(drug, request, portions, chosen=chosen)
+    elif by_ndc:
+        named = ndc_portions(catalog, drug, request, specs)
+        assert named is not None
+        result = calculate_portions(drug, request, named, chosen="Containers named by NDC.")
+    else:
+        result = calculate(drug, request)
     warnings.extend(code_date_warnings(drug, entry.date_of_service))
     if price is not None:
         warnings.extend(_quarter_warnings(catalog, price, entry.date_of_service))

@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from jcalc.calc_options import BillingChoice
 from jcalc.catalog.library import open_chosen_catalog
 from jcalc.commands.arguments import iso_date, positive_int
+from jcalc.core.billing import Entity340B
 from jcalc.core.containers import ContainerType
 from jcalc.core.errors import JcalcError
 from jcalc.core.presentation import calculation_to_dict, calculation_to_text
@@ -33,14 +35,65 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("code", help="HCPCS code, any case, e.g. J9312")
     parser.add_argument(
-        "dose", nargs="?", help="dose with its unit: '450 mg', '0.4mg', '7.5 mL', '2 vials'"
+        "dose",
+        nargs="?",
+        help="dose with its unit: '450 mg', '0.4mg', '7.5 mL', '16 sq cm', '2 vials', or an "
+        "order per kg or m²: '5 mg/kg' (with --weight), '375 mg/m2' (with --bsa, or --height "
+        "and --weight)",
     )
     parser.add_argument(
         "--package",
         action="append",
         default=[],
+        metavar="CONTAINER",
+        help="one opened single-dose container: its content ('500 mg', '3x100 mg') or its NDC "
+        "('50242-0051-21', '2x50242-0053-06'; one claim line per NDC); repeat per container. "
+        "'auto' (with --ndc) picks the labeler's containers with the least discarded drug",
+    )
+    body = parser.add_argument_group("weight and BSA orders")
+    body.add_argument("--weight", help="patient's weight for a per-kg order: '70 kg', '154 lb'")
+    body.add_argument("--height", help="patient's height for the Mosteller BSA: '170 cm', '67 in'")
+    body.add_argument("--bsa", help="body surface area in m² for a per-m² order: '1.87'")
+    rules = parser.add_argument_group("payer rules (default: the clinic's settings)")
+    program = rules.add_mutually_exclusive_group()
+    program.add_argument(
+        "--340b",
+        dest="program_340b",
+        action="store_const",
+        const=True,
+        default=None,
+        help="the drug was 340B-acquired: TB (before 2025 JG or TB by entity type) on every line",
+    )
+    program.add_argument(
+        "--no-340b",
+        dest="program_340b",
+        action="store_const",
+        const=False,
+        help="the drug was not 340B-acquired (overrides the clinic's setting)",
+    )
+    rules.add_argument(
+        "--340b-entity",
+        dest="entity_340b",
+        choices=[entity.value for entity in Entity340B],
+        help="exempt (rural SCH, children's, PPS-exempt cancer hospital: TB before 2025) or "
+        "non-exempt (JG before 2025)",
+    )
+    rules.add_argument(
+        "--max-units-per-line",
+        type=positive_int,
+        metavar="N",
+        help="units one claim line may carry (default 9,999); more repeat the line",
+    )
+    rules.add_argument(
+        "--repeat-modifier",
+        choices=["76", "77", "none"],
+        help="modifier on the second and later repeated lines (default 76)",
+    )
+    parser.add_argument(
+        "--given-to-others",
         metavar="AMOUNT",
-        help="labelled content of one opened single-dose container (repeat per container)",
+        help="drug from the same opened containers given to other patients: the waste is "
+        "what is left after all of them, billed on this claim only",
     )
     parser.add_argument("--ndc", help="the product used, e.g. 50242-0053-06")
     kind = parser.add_mutually_exclusive_group()
@@ -104,6 +157,16 @@ def run(args: argparse.Namespace) -> int:
         concentration=args.concentration,
         qualifier=args.qualifier,
         drug_name=args.drug_name,
+        weight=args.weight,
+        height=args.height,
+        bsa=args.bsa,
+        given_to_others=args.given_to_others,
+        billing=BillingChoice(
+            program_340b=args.program_340b,
+            entity_340b=Entity340B(args.entity_340b) if args.entity_340b else None,
+            max_units_per_line=args.max_units_per_line,
+            repeat_modifier=args.repeat_modifier,
+        ),
     )
     try:
         with (

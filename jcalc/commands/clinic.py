@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jcalc.catalog.library import open_active_catalog
+from jcalc.commands import clinic_billing
 from jcalc.core.claim import format_money
 from jcalc.core.errors import JcalcError
 from jcalc.core.ndc import format_ndc
@@ -104,6 +105,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--merge", action="store_true", help="add to the clinic's data instead of replacing it"
     )
     _bind(load, _import)
+    clinic_billing.register(commands, _bind)
 
 
 def _help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
@@ -177,6 +179,8 @@ def _show(store: ClinicStore, args: argparse.Namespace) -> int:
     print(f"patient field: {'on' if settings.patient_field else 'off'}")
     for key, value in settings.printing.items():
         print(f"printing {key}: {value}")
+    for key, value in settings.billing.items():
+        print(f"billing {key}: {value}")
     print(f"codes ({len(data.codes)}):")
     for _code, item in sorted(data.codes.items()):
         print(f"  {format_code(item)}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from jcalc.core.billing import BillingRules, invalid_modifier_warnings, program_modifiers
 from jcalc.core.checks import check_code_date, mue_warnings, noc_note
 from jcalc.core.claim import ClaimLine, LineRole, format_money, make_lines
 from jcalc.core.containers import ContainerType, Wastage, compute_wastage, fewest_items
@@ -13,7 +15,14 @@ from jcalc.core.descriptor import Descriptor, DescriptorKind, descriptors_agree,
 from jcalc.core.drug import DrugCode, NdcProduct
 from jcalc.core.errors import InputError
 from jcalc.core.ndc import NdcQualifier, format_ndc, format_ndc_quantity, round_ndc_quantity
-from jcalc.core.quantity import Concentration, Dimension, Quantity, Unit, format_decimal
+from jcalc.core.quantity import (
+    Concentration,
+    Dimension,
+    Quantity,
+    Unit,
+    format_decimal,
+    parse_concentration,
+)
 from jcalc.core.units import MAX_BILLING_UNITS, dose_in_descriptor_unit, units_for
 
 JW = "JW"
@@ -34,6 +43,9 @@ class DoseRequest:
     qualifier_override: NdcQualifier | None = None
     charge_per_unit: Decimal | None = None
     drug_name: str = ""  # for the NOC note when neither the NDC nor the code names the drug
+    rules: BillingRules = field(default_factory=BillingRules)  # units per line, 76, 340B
+    dose_steps: tuple[str, ...] = ()  # how the dose was worked out (per kg, per m²)
+    given_to_others: Quantity | None = None  # from the same opened containers, other patients
 
 
 @dataclass(frozen=True)
@@ -65,9 +77,16 @@ class Calculation:
         return sum((v for v in values if v is not None), Decimal(0))
 
 
-def _qualifier(product: NdcProduct, override: NdcQualifier | None) -> NdcQualifier:
+_SEMISOLID_RE = re.compile(r"\b(?:gel|cream|ointment|paste)s?\b", re.IGNORECASE)
+
+
+def _qualifier(product: NdcProduct, override: NdcQualifier | None, drug: DrugCode) -> NdcQualifier:
+    """The claim's unit qualifier: the biller's or clinic's, else GR for a gel, cream or ointment
+    (named in the product or the descriptor), ML for a liquid of known volume, UN otherwise."""
     if override is not None:
         return override
+    if _SEMISOLID_RE.search(product.drug_name) or _SEMISOLID_RE.search(drug.long_description):
+        return NdcQualifier.GR
     return NdcQualifier.ML if product.volume_known else NdcQualifier.UN
 
 
@@ -80,11 +99,13 @@ def _ndc_quantity(
     *,
     concentration: Concentration | None,
     item_content: Quantity | None,
+    item_grams: Decimal | None = None,
 ) -> Decimal | None:
     """The NDC quantity for ``amount`` of drug (descriptor unit) in the qualifier's unit.
 
-    ML: the volume (through the concentration); ME, GR, F2: the amount in mg, g or units;
-    UN: the number of items, a fraction when an item is only partly used.
+    ML: the volume (through the concentration); GR: the share of the items' grams (the package
+    size of a gel tube) or the amount in g; ME, F2: the amount in mg or units; UN: the number of
+    items, a fraction when an item is only partly used.
     """
     if qualifier is NdcQualifier.ML:
         if amount.unit.dimension is Dimension.VOLUME:
@@ -92,6 +113,10 @@ def _ndc_quantity(
         if concentration is None:
             return None
         return round_ndc_quantity(concentration.volume_of(amount).amount)
+    if qualifier is NdcQualifier.GR and item_content is not None and item_grams is not None:
+        return round_ndc_quantity(
+            amount.to(item_content.unit).amount / item_content.amount * item_grams
+        )
     target = _QUALIFIER_UNITS.get(qualifier)
     if target is not None:
         if not amount.convertible_to(target):
@@ -124,8 +149,12 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
     concentration = request.concentration or (
         product.concentration(descriptor) if product else None
     )
+    derived = request.concentration is None and concentration is not None
     if product is not None:
-        explanation.append(_product_sentence(product, item_content, concentration))
+        explanation.append(_product_sentence(product, item_content, concentration, derived))
+        if derived and concentration is not None:
+            warnings.extend(_strength_warnings(product, concentration))
+    explanation.extend(request.dose_steps)
 
     dose_converted: Quantity | None = None
     if request.units_override is not None:
@@ -147,25 +176,38 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
             _units_sentences(request.dose, dose_converted, descriptor, administered, concentration)
         )
 
+    others = _given_to_others(request, descriptor, concentration, item_content)
     wastage, container_warnings, container_sentences = _containers(
-        request, descriptor, dose_converted, item_content
+        request, descriptor, dose_converted, item_content, others
     )
     warnings.extend(container_warnings)
     explanation.extend(container_sentences)
 
+    program, program_sentences = program_modifiers(request.rules, request.date_of_service)
     modifiers: tuple[str, ...] = ()
     if wastage is not None:
         modifiers = () if wastage.discarded_units > 0 else (JZ,)
 
-    qualifier = _qualifier(product, request.qualifier_override) if product else None
+    qualifier = _qualifier(product, request.qualifier_override, drug) if product else None
+    if item_content is None and request.containers and len(set(request.containers)) == 1:
+        item_content = request.containers[0]  # UN counts the opened containers
     admin_quantity = jw_quantity = None
     if product is not None and qualifier is not None and dose_converted is not None:
+        grams = product.pkg_size if product.pkg_size and product.pkg_size > 0 else None
         admin_quantity = _ndc_quantity(
-            dose_converted, qualifier, concentration=concentration, item_content=item_content
+            dose_converted,
+            qualifier,
+            concentration=concentration,
+            item_content=item_content,
+            item_grams=grams,
         )
         if wastage is not None and wastage.discarded_units > 0:
             jw_quantity = _ndc_quantity(
-                wastage.discarded, qualifier, concentration=concentration, item_content=item_content
+                wastage.discarded,
+                qualifier,
+                concentration=concentration,
+                item_content=item_content,
+                item_grams=grams,
             )
         if admin_quantity is None:
             warnings.append(
@@ -180,27 +222,38 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
         hcpcs=drug.hcpcs,
         units=administered,
         role=LineRole.ADMINISTERED,
-        modifiers=modifiers,
+        modifiers=modifiers + program,
         ndc=ndc,
         qualifier=qualifier,
         ndc_quantity=admin_quantity,
         payment_limit=drug.payment_limit,
         charge_per_unit=request.charge_per_unit,
+        limit=request.rules.max_units_per_line,
+        repeat_modifier=request.rules.repeat_modifier,
     )
     if wastage is not None and wastage.discarded_units > 0:
         lines += make_lines(
             hcpcs=drug.hcpcs,
             units=wastage.discarded_units,
             role=LineRole.DISCARDED,
-            modifiers=(JW,),
+            modifiers=(JW, *program),
             ndc=ndc,
             qualifier=qualifier,
             ndc_quantity=jw_quantity,
             payment_limit=drug.payment_limit,
             charge_per_unit=request.charge_per_unit,
+            limit=request.rules.max_units_per_line,
+            repeat_modifier=request.rules.repeat_modifier,
         )
-    if len(lines) > 1 and any(line.units == 999 for line in lines):
-        explanation.append("A line carries at most 999 units, so the line repeats.")
+    explanation.extend(_repeat_sentences(lines, request.rules))
+    explanation.extend(program_sentences)
+    warnings.extend(
+        invalid_modifier_warnings(
+            {m for line in lines for m in line.modifiers} - set(program),
+            request.rules,
+            request.date_of_service,
+        )
+    )
     explanation.extend(_ndc_sentences(lines))
     explanation.extend(_price_sentences(drug, lines))
 
@@ -233,6 +286,40 @@ def calculate(drug: DrugCode, request: DoseRequest) -> Calculation:
         explanation=tuple(explanation),
         noc_note=note,
         concentration=concentration,
+    )
+
+
+def _repeat_sentences(lines: list[ClaimLine], rules: BillingRules) -> list[str]:
+    limit = rules.max_units_per_line
+    if not any(line.units == limit for line in lines) or len(lines) < 2:
+        return []
+    repeat = (
+        f"; the second and later lines carry modifier {rules.repeat_modifier} (repeat)"
+        if rules.repeat_modifier
+        else ""
+    )
+    return [
+        f"A line carries at most {limit:,} units (the payer's limit per claim line), so the "
+        f"line repeats{repeat}. MUE and ASP count every line."
+    ]
+
+
+def _given_to_others(
+    request: DoseRequest,
+    descriptor: Descriptor,
+    concentration: Concentration | None,
+    item_content: Quantity | None,
+) -> Quantity | None:
+    """The drug given to other patients from the same containers, in the descriptor's unit."""
+    if request.given_to_others is None:
+        return None
+    if request.container_type is not ContainerType.SINGLE_DOSE and not request.containers:
+        raise InputError(
+            "drug given to other patients (--given-to-others) only applies to opened "
+            "single-dose containers: mark the container as single-dose"
+        )
+    return dose_in_descriptor_unit(
+        request.given_to_others, descriptor, concentration=concentration, item_content=item_content
     )
 
 
@@ -279,15 +366,56 @@ def _descriptor_warnings(drug: DrugCode, descriptor: Descriptor) -> list[str]:
     return warnings
 
 
+_NAME_STRENGTH_RE = re.compile(
+    r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>mg|mcg|g|units?)\s*/\s*(?P<volume>\d+(?:\.\d+)?)?\s*ml"
+    r"|(?P<percent>\d+(?:\.\d+)?)\s*%",
+    re.IGNORECASE,
+)
+
+
+def _strength_warnings(product: NdcProduct, derived: Concentration) -> list[str]:
+    """A warning when a strength in the product's name disagrees with the derived concentration."""
+    match = _NAME_STRENGTH_RE.search(product.drug_name)
+    if match is None:
+        return []
+    try:
+        if match.group("percent"):
+            named = parse_concentration(f"{match.group('percent')}%")
+        else:
+            volume = match.group("volume") or "1"
+            named = parse_concentration(
+                f"{match.group('amount')} {match.group('unit')}/{volume} mL"
+            )
+    except InputError:
+        return []
+    if not named.per_ml.convertible_to(derived.per_ml.unit):
+        return []
+    if named.per_ml.to(derived.per_ml.unit).amount == derived.per_ml.amount:
+        return []
+    return [
+        f"the product name '{product.drug_name}' says {named}, but the concentration derived "
+        f"from the crosswalk is {derived}; give --concentration (or save one for this NDC) if "
+        "the label says otherwise"
+    ]
+
+
 def _product_sentence(
-    product: NdcProduct, content: Quantity | None, concentration: Concentration | None
+    product: NdcProduct,
+    content: Quantity | None,
+    concentration: Concentration | None,
+    derived: bool = False,
 ) -> str:
     name = " ".join(p for p in (product.drug_name.strip(), f"({product.labeler})") if p.strip("()"))
     parts = [f"NDC {format_ndc(product.ndc)} {name}".rstrip()]
     if content is not None:
         parts.append(f"holds {content} per item")
-    if concentration is not None:
-        parts.append(f"at {concentration}")
+    if concentration is not None and derived:
+        parts.append(
+            f"at {concentration} derived from the crosswalk (content ÷ PKG SIZE "
+            f"{format_decimal(product.pkg_size or Decimal(0))} mL: an assumption, the label wins)"
+        )
+    elif concentration is not None:
+        parts.append(f"at {concentration} (as given)")
     return ", ".join(parts) + "."
 
 
@@ -331,8 +459,13 @@ def _containers(
     descriptor: Descriptor,
     dose: Quantity | None,
     item_content: Quantity | None,
+    others: Quantity | None = None,
 ) -> tuple[Wastage | None, list[str], list[str]]:
-    """Wastage of single-dose containers, with the warnings and sentences that go with it."""
+    """Wastage of single-dose containers, with the warnings and sentences that go with it.
+
+    ``others`` is drug from the same containers given to other patients: it is neither billed
+    here nor discarded, so the waste (billed only on this claim) is what nobody received.
+    """
     if request.container_type is ContainerType.MULTI_DOSE:
         return None, [], ["Multi-dose container: no JW or JZ modifier."]
     if request.container_type is ContainerType.UNKNOWN and not request.containers:
@@ -362,18 +495,25 @@ def _containers(
                 ],
                 [],
             )
-        count = fewest_items(dose, item_content)
+        needed = dose if others is None else Quantity(dose.amount + others.amount, dose.unit)
+        count = fewest_items(needed, item_content)
         containers = (item_content,) * count
         sentences.append(
             f"Fewest containers of this NDC that hold the dose: {count} × {item_content}."
         )
-    wastage = compute_wastage(dose, containers, descriptor)
+    wastage = compute_wastage(dose, containers, descriptor, others=others)
     opened = " + ".join(str(c) for c in wastage.containers)
     sentences.append(f"Opened single-dose containers: {opened} = {wastage.total}.")
+    shared = f" − {others} given to other patients" if others is not None else ""
+    if others is not None:
+        sentences.append(
+            f"Shared containers: {others} went to other patients; the waste is billed once, on "
+            "this claim only (JW: not administered to any patient)."
+        )
     if wastage.discarded_units > 0:
         ratio = wastage.discarded.amount / descriptor.amount.to(wastage.discarded.unit).amount
         sentences.append(
-            f"Discarded {wastage.total} − {dose} = {wastage.discarded}; "
+            f"Discarded {wastage.total} − {dose}{shared} = {wastage.discarded}; "
             f"{wastage.discarded} ÷ {descriptor.amount} = {ratio_text(ratio)}"
             f" → {wastage.discarded_units} units on a separate line with JW (rounded down)."
         )

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
+from jcalc.core.billing import DEFAULT_MAX_UNITS_PER_LINE
 from jcalc.core.ndc import NdcQualifier, format_ndc, format_ndc_quantity, shaded_line
 
-# CMS-1500 item 24G carries at most three digits; larger unit counts repeat the line.
-MAX_UNITS_PER_LINE = 999
+# The default limit of units on one claim line (a setting: see jcalc.core.billing).
+MAX_UNITS_PER_LINE = DEFAULT_MAX_UNITS_PER_LINE
 CENT = Decimal("0.01")
 
 
@@ -89,13 +90,16 @@ def make_lines(
     ndc_quantity: Decimal | None,
     payment_limit: Decimal | None,
     charge_per_unit: Decimal | None,
+    limit: int = MAX_UNITS_PER_LINE,
+    repeat_modifier: str | None = None,
 ) -> list[ClaimLine]:
-    """Lines for ``units`` of one code, repeated when over the per-line limit.
+    """Lines for ``units`` of one code, repeated when over the per-line ``limit``.
 
-    A repeated line takes its share of the NDC quantity in proportion to its units; the last line
-    takes the remainder so the quantities add up exactly.
+    The second and later lines carry ``repeat_modifier`` (76) when given. A repeated line takes
+    its share of the NDC quantity in proportion to its units; the last line takes the remainder
+    so the quantities add up exactly.
     """
-    parts = split_units(units)
+    parts = split_units(units, limit)
     lines: list[ClaimLine] = []
     given = Decimal(0)
     for index, part in enumerate(parts):
@@ -111,7 +115,7 @@ def make_lines(
                 hcpcs=hcpcs,
                 units=part,
                 role=role,
-                modifiers=modifiers,
+                modifiers=modifiers + ((repeat_modifier,) if index and repeat_modifier else ()),
                 ndc=ndc,
                 ndc_qualifier=qualifier if ndc else None,
                 ndc_quantity=quantity if ndc else None,

@@ -85,12 +85,17 @@ def choose_containers(dose: Quantity, sizes: Sequence[Quantity]) -> list[Quantit
 
 
 def compute_wastage(
-    dose: Quantity, containers: Sequence[Quantity], descriptor: Descriptor
+    dose: Quantity,
+    containers: Sequence[Quantity],
+    descriptor: Descriptor,
+    *,
+    others: Quantity | None = None,
 ) -> Wastage:
     """Drug left in the opened containers and the whole billing units it makes (rounded down).
 
-    ``dose`` and the containers must convert into the descriptor's unit; containers that hold less
-    than the dose are an error.
+    ``dose`` (and ``others``, drug from the same containers given to other patients) and the
+    containers must convert into the descriptor's unit; containers that hold less than all the
+    drug given are an error.
     """
     if descriptor.amount is None:
         raise InputError("the descriptor cannot be read, so discarded units cannot be computed")
@@ -108,10 +113,13 @@ def compute_wastage(
             )
     total = _total(containers, unit)
     given = dose.to(unit)
+    if others is not None:
+        given = Quantity(given.amount + others.to(unit).amount, unit)
     if total.amount < given.amount:
         raise InputError(
-            f"the opened containers hold {total}, less than the dose of {given}; "
-            "add the other containers that were opened"
+            f"the opened containers hold {total}, less than the "
+            + (f"{given} given to this and other patients" if others else f"dose of {given}")
+            + "; add the other containers that were opened"
         )
     discarded = Quantity(total.amount - given.amount, unit)
     return Wastage(

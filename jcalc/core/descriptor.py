@@ -66,6 +66,7 @@ class Descriptor:
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _UNIT_ALTERNATIVES = (
+    r"square\s+centimet(?:er|re)s?|sq\.?\s*cm|cm2|"
     r"micrograms?|mcg|milligrams?|mgs?|grams?|gms?|g|milliliters?|ml|cc|"
     r"usp\s+units?|international\s+units?|units?|i\.\s?u\.?|iu|"
     r"milliequivalents?|meq|millimoles?|mmol"

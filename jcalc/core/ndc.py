@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
 from jcalc.core.errors import InputError
-from jcalc.core.quantity import format_decimal
+from jcalc.core.quantity import format_decimal, shown
 
 
 class NdcQualifier(Enum):
@@ -32,9 +32,9 @@ class AmbiguousNdcError(InputError):
 
     def __init__(self, text: str, candidates: list[str]) -> None:
         self.candidates = candidates
-        shown = ", ".join(format_ndc(c) for c in candidates)
+        readings = ", ".join(format_ndc(c) for c in candidates)
         super().__init__(
-            f"the NDC '{text}' has 10 digits and no hyphens, so it could be {shown}; "
+            f"the NDC '{text}' has 10 digits and no hyphens, so it could be {readings}; "
             "type it with hyphens as printed on the package"
         )
 
@@ -62,19 +62,22 @@ def normalize_ndc(text: str) -> str:
         shape = tuple(len(p) for p in parts)
         if shape not in _HYPHENATED_SHAPES:
             raise InputError(
-                f"the NDC '{text.strip()}' has segments of "
+                f"the NDC '{shown(text.strip())}' has segments of "
                 f"{shape[0]}-{shape[1]}-{shape[2]} digits; an NDC is 5-4-2, 4-4-2, 5-3-2 or 5-4-1"
             )
         return "".join(p.zfill(n) for p, n in zip(parts, _TARGET_SHAPE, strict=True))
     digits = cleaned.replace("-", "")
     if not (digits.isdigit() and digits.isascii()):
-        raise InputError(f"the NDC '{text.strip()}' has characters other than digits and hyphens")
+        raise InputError(
+            f"the NDC '{shown(text.strip())}' has characters other than digits and hyphens"
+        )
     if len(digits) == 11 and len(parts) == 1:
         return digits
     if len(digits) == 10 and len(parts) == 1:
         raise AmbiguousNdcError(text.strip(), ten_digit_candidates(digits))
     raise InputError(
-        f"the NDC '{text.strip()}' has {len(digits)} digits; an NDC has 10 (with hyphens) or 11"
+        f"the NDC '{shown(text.strip())}' has {len(digits)} digits; "
+        "an NDC has 10 (with hyphens) or 11"
     )
 
 

@@ -48,6 +48,17 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         },
         "date_of_service": calc.request.date_of_service.isoformat(),
         "container": calc.request.container_type.value,
+        "rules": {
+            "max_units_per_line": calc.request.rules.max_units_per_line,
+            "repeat_modifier": calc.request.rules.repeat_modifier,
+            "entity_340b": (
+                calc.request.rules.entity_340b.value if calc.request.rules.entity_340b else None
+            ),
+        },
+        "dose_steps": list(calc.request.dose_steps),
+        "given_to_others": str(calc.request.given_to_others)
+        if calc.request.given_to_others
+        else None,
         "units": calc.total_units,
         "lines": [line_to_dict(line) for line in calc.lines],
         "asp_total": f"{calc.asp_total:.2f}" if calc.asp_total is not None else None,
@@ -79,13 +90,13 @@ def calculation_to_text(calc: Calculation) -> str:
         "Claim lines:",
     ]
     header = (
-        f"  {'HCPCS':<6} {'MOD':<4} {'UNITS':>9}  {'NDC':<13}  {'NDC QTY':<9}  {'ASP EST.':>11}"
+        f"  {'HCPCS':<6} {'MOD':<8} {'UNITS':>9}  {'NDC':<13}  {'NDC QTY':<9}  {'ASP EST.':>11}"
     )
     out.append(header)
     for line in calc.lines:
         units = f"{line.units} unit{'s' if line.units != 1 else ''}"
         out.append(
-            f"  {line.hcpcs:<6} {line.modifiers_display:<4} {units:>9}  "
+            f"  {line.hcpcs:<6} {line.modifiers_display:<8} {units:>9}  "
             f"{line.ndc_display or '-':<13}  {line.ndc_quantity_display or '-':<9}  "
             f"{format_money(line.asp_estimate) if line.asp_estimate is not None else '-':>11}"
             + (f"  charge {format_money(line.charge)}" if line.charge is not None else "")

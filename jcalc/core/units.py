@@ -6,7 +6,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from jcalc.core.descriptor import Descriptor, DescriptorKind
 from jcalc.core.errors import DescriptorError, InputError
-from jcalc.core.quantity import Concentration, Dimension, Quantity
+from jcalc.core.quantity import Concentration, Dimension, Quantity, check_plausible
 
 # A calculation giving more units than this is a typo far more often than a real administration.
 MAX_BILLING_UNITS = 100_000
@@ -18,6 +18,10 @@ def _require_amount(descriptor: Descriptor) -> Quantity:
             f"the descriptor '{descriptor.text}' cannot be read, so units cannot be computed; "
             "enter the billing units yourself"
         )
+    try:
+        check_plausible(descriptor.amount, "descriptor amount")
+    except InputError as error:  # a damaged catalog value ("0", "1e-999999999")
+        raise DescriptorError(f"{error} (descriptor '{descriptor.text[:80]}')") from None
     return descriptor.amount
 
 
@@ -73,12 +77,25 @@ def dose_in_descriptor_unit(
     )
 
 
+# A dose under this fraction of one billing unit is a typo or a unit mix-up ("1e-30 mg").
+MIN_UNIT_FRACTION = Decimal("0.000001")
+
+
 def units_for(amount: Quantity, descriptor: Descriptor) -> int:
-    """Whole billing units for ``amount``: amount ÷ descriptor, rounded UP (a part unit is 1)."""
+    """Whole billing units for ``amount``: amount ÷ descriptor, rounded UP (a part unit is 1).
+
+    A dose under a millionth of the descriptor is refused as implausible rather than billed as
+    one unit.
+    """
     per_unit = _require_amount(descriptor)
     ratio = amount.to(per_unit.unit).amount / per_unit.amount
+    if ratio < MIN_UNIT_FRACTION:
+        raise InputError(
+            f"the dose {amount} is implausible: less than a millionth of one billing unit "
+            f"({descriptor.describe()}); check the number and its unit"
+        )
+    _check_plausible(ratio, amount)
     units = int(ratio.to_integral_value(rounding=ROUND_CEILING))
-    _check_plausible(units, amount)
     return max(units, 1)
 
 
@@ -88,14 +105,16 @@ def whole_units_in(amount: Quantity, descriptor: Descriptor) -> int:
     if amount.amount <= 0:
         return 0
     ratio = amount.to(per_unit.unit).amount / per_unit.amount
-    units = int(ratio.to_integral_value(rounding=ROUND_FLOOR))
-    _check_plausible(units, amount)
-    return units
+    _check_plausible(ratio, amount)
+    return int(ratio.to_integral_value(rounding=ROUND_FLOOR))
 
 
-def _check_plausible(units: int, amount: Quantity) -> None:
-    if units > MAX_BILLING_UNITS:
+def _check_plausible(ratio: Decimal, amount: Quantity) -> None:
+    """Refuse a unit count no administration reaches, before it becomes a (huge) int."""
+    if ratio > MAX_BILLING_UNITS:
+        whole = int(ratio.to_integral_value(rounding=ROUND_CEILING)) if ratio.adjusted() < 12 else 0
+        shown = f"{whole:,}" if whole else "more than a trillion"
         raise InputError(
-            f"{amount} would be {units:,} billing units, more than any real administration; "
+            f"{amount} would be {shown} billing units, more than any real administration; "
             "check the dose and its unit"
         )

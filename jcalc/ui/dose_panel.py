@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QFrame,
@@ -27,14 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jcalc.calc_options import BillingChoice
+from jcalc.core.body import bsa_from_text, parse_weight, scaled_dose
 from jcalc.core.containers import ContainerType
 from jcalc.core.errors import JcalcError
 from jcalc.core.ndc import AmbiguousNdcError, NdcQualifier, normalize_ndc
+from jcalc.core.packages import parse_packages
 from jcalc.core.quantity import (
     Dimension,
     Quantity,
     format_decimal,
-    parse_amount,
     parse_concentration,
     parse_quantity,
 )
@@ -51,7 +54,6 @@ FIELDS = ("dose", "packages", "ndc", "concentration", "units", "charge")
 AUTO_QUALIFIER = "Auto"
 
 _COUNT_PREFIX_RE = re.compile(r"^(?P<count>\d+)\s*[x×*]\s*(?P<rest>.+)$", re.IGNORECASE)
-_LB_PER_KG = Decimal("2.20462262185")
 
 DoseFunction = Callable[[], Quantity]
 
@@ -86,27 +88,11 @@ def parse_charge(text: str) -> Decimal | None:
 
 
 def _weight_kg(text: str) -> Decimal:
-    cleaned = text.strip().lower()
-    factor = Decimal(1)
-    if cleaned.endswith(("lb", "lbs")):
-        cleaned = cleaned.rstrip("sb").rstrip("l").strip()
-        factor = 1 / _LB_PER_KG
-    elif cleaned.endswith("kg"):
-        cleaned = cleaned[:-2].strip()
-    value = parse_amount(cleaned) * factor
-    if factor != 1:
-        value = value.quantize(Decimal("0.01")).normalize()  # kg to 10 g from pounds
-    if value <= 0 or value > 500:
-        raise JcalcError(f"a weight of '{text.strip()}' is not a patient's weight")
-    return value
+    return parse_weight(text)[0]  # the core's rounding and bounds, as in `jcalc calc --weight`
 
 
 def _bsa_m2(text: str) -> Decimal:
-    cleaned = text.strip().lower().replace("m²", "").replace("m2", "").strip()
-    value = parse_amount(cleaned)
-    if value <= 0 or value > 5:
-        raise JcalcError(f"a body surface area of '{text.strip()}' m² is not possible")
-    return value
+    return bsa_from_text(text)[0]  # "1.87", or "170 cm 70 kg" by the Mosteller formula
 
 
 def _per_amount(text: str, what: str) -> Quantity:
@@ -118,8 +104,7 @@ def _per_amount(text: str, what: str) -> Quantity:
 
 
 def _product(amount: Quantity, factor: Decimal) -> Quantity:
-    value = (amount.amount * factor).quantize(Decimal("0.0001")).normalize()
-    return Quantity(value, amount.unit)
+    return scaled_dose(amount, factor)[0]
 
 
 class DoseHelpers(QFrame):
@@ -138,7 +123,9 @@ class DoseHelpers(QFrame):
         self.per_kg_edit = self._edit("perKgEdit", "5 mg", "dose per kg of body weight")
         self.weight_edit = self._edit("weightEdit", "70", "weight in kg (or '154 lb')")
         self.per_m2_edit = self._edit("perM2Edit", "375 mg", "dose per m² of body surface")
-        self.bsa_edit = self._edit("bsaEdit", "1.87", "body surface area in m²")
+        self.bsa_edit = self._edit(
+            "bsaEdit", "1.87", "body surface area in m², or height and weight: 170 cm 70 kg"
+        )
         self.volume_edit = self._edit("volumeEdit", "45 mL", "volume given")
         self.helper_concentration_edit = self._edit(
             "helperConcentrationEdit", "10 mg/mL", "concentration of the product"
@@ -283,6 +270,7 @@ class DoseHelpers(QFrame):
             self.bsa_button,
             (self.per_m2_edit.text(), self.bsa_edit.text()),
             self.bsa_dose,
+            lambda: " ".join(bsa_from_text(self.bsa_edit.text())[1]),
         )
 
     @Slot()
@@ -381,11 +369,19 @@ class DosePanel(QWidget):
             "Single-dose containers need JW (discarded drug) or JZ (none discarded)"
         )
         self.packages_edit = self._line_edit(
-            "packagesEdit", "fewest items of the NDC, or type: 500 mg, 100 mg"
+            "packagesEdit", "fewest items of the NDC, or: 500 mg, 100 mg · auto"
         )
         self.packages_edit.setToolTip(
-            "Labelled content of each opened single-dose container, e.g. '500 mg, 100 mg' or "
-            "'3 x 100 mg'. Leave blank to use the fewest containers of the picked NDC."
+            "Each opened single-dose container by content ('500 mg, 100 mg', '3 x 100 mg') or "
+            "by NDC ('50242-0053-06, 50242-0051-21': one line per NDC). 'auto' picks the NDC's "
+            "labeler's containers with the least discarded drug. Blank: the fewest containers "
+            "of the picked NDC."
+        )
+        self.program_340b_check = QCheckBox("34&0B", self)
+        self.program_340b_check.setObjectName("program340bCheck")
+        self.program_340b_check.setToolTip(
+            "340B-acquired drug: TB on every line (JG or TB by the clinic's entity type before "
+            "2025). Unchecked, the clinic's 340B setting applies."
         )
         self.ndc_edit = self._line_edit("ndcEdit", "pick above or type")
         self.concentration_edit = self._line_edit("concentrationEdit", "e.g. 10 mg/mL")
@@ -499,6 +495,7 @@ class DosePanel(QWidget):
         grid.addWidget(self.errors["charge"], 12, 1, 1, 3)
         clinic_row = QHBoxLayout()
         clinic_row.setSpacing(4)
+        clinic_row.addWidget(self.program_340b_check)
         clinic_row.addStretch(1)
         clinic_row.addWidget(self.remember_button)
         clinic_row.addWidget(self.save_charge_button)
@@ -528,6 +525,7 @@ class DosePanel(QWidget):
             self.charge_edit,
         ):
             edit.textChanged.connect(self._on_field_text_changed)
+        self.program_340b_check.toggled.connect(self._on_field_text_changed)
         self.dose_edit.returnPressed.connect(self._on_dose_edit_return_pressed)
         self.date_edit.dateChanged.connect(self._on_date_edit_date_changed)
         self.container_combo.currentIndexChanged.connect(self._on_container_combo_changed)
@@ -640,6 +638,7 @@ class DosePanel(QWidget):
         ):
             edit.clear()
         self.set_container_type(ContainerType.UNKNOWN)
+        self.program_340b_check.setChecked(False)
         self.set_qualifier(None)
         self.charge_edit.setText(charge_text(self._saved_charge))
         self.show_errors({})
@@ -660,12 +659,10 @@ class DosePanel(QWidget):
             except JcalcError as error:
                 errors["dose"] = str(error)
         packages = split_packages(self.packages_edit.text())
-        for package in packages:
-            try:
-                parse_quantity(package, what="container content")
-            except JcalcError as error:
-                errors["packages"] = str(error)
-                break
+        try:
+            parse_packages(packages)  # contents, NDCs or "auto", as `jcalc calc --package`
+        except JcalcError as error:
+            errors["packages"] = str(error)
         ndc_text = self.ndc_edit.text().strip()
         if ndc_text:
             try:
@@ -705,6 +702,9 @@ class DosePanel(QWidget):
             concentration=concentration or None,
             qualifier=self.qualifier,
             charge_per_unit=charge,
+            billing=BillingChoice(
+                program_340b=True if self.program_340b_check.isChecked() else None
+            ),
         )
         return EntryCheck(entry, {})
 

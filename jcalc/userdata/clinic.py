@@ -17,10 +17,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Final
 
+from jcalc.calc_options import BillingDefaults
 from jcalc.catalog.store import Catalog
 from jcalc.core.containers import ContainerType
 from jcalc.core.errors import InputError
 from jcalc.core.ndc import NdcQualifier, normalize_ndc
+from jcalc.userdata import billing_settings as billing_keys
 from jcalc.userdata.database import UserDatabase, UserDataError
 
 CODE_RE: Final = re.compile(r"[A-Z][0-9]{4}|[0-9]{4}[0-9A-Z]")
@@ -208,6 +210,7 @@ class ClinicSettings:
     clinic_name: str = ""
     patient_field: bool = False  # store a patient name with logged summaries
     printing: Mapping[str, str] = field(default_factory=dict)
+    billing: Mapping[str, str] = field(default_factory=dict)  # see userdata.billing_settings
 
     @property
     def page_size(self) -> str:
@@ -237,6 +240,7 @@ class ClinicSettings:
             "clinic_name": self.clinic_name,
             "patient_field": self.patient_field,
             "printing": dict(self.printing),
+            "billing": dict(self.billing),
         }
 
 
@@ -451,11 +455,27 @@ class ClinicStore:
             for key, value in sorted(values.items())
             if key.startswith(PRINT_PREFIX)
         }
+        prefix = billing_keys.BILLING_PREFIX
         return ClinicSettings(
             clinic_name=values.get(KEY_CLINIC_NAME, ""),
             patient_field=values.get(KEY_PATIENT_FIELD, "0") == "1",
             printing=printing,
+            billing={
+                k[len(prefix) :]: v for k, v in sorted(values.items()) if k.startswith(prefix)
+            },
         )
+
+    def billing_defaults(self) -> BillingDefaults:
+        """Units per line, repeat modifier and 340B settings every calculation starts from."""
+        return billing_keys.defaults_from(self.settings().billing)
+
+    def ndc_concentration(self, ndc: str) -> str | None:
+        """The concentration saved for an NDC ("100 mg/mL"), or None."""
+        return billing_keys.read_concentration(self.database, ndc)
+
+    def set_billing(self, key: str, value: str | None) -> None:
+        """One billing setting (validated; None removes it: back to the cited default)."""
+        billing_keys.write(self.database, key, value)
 
     def set_clinic_name(self, name: str) -> None:
         """The clinic's name as printed on summaries."""
@@ -562,6 +582,7 @@ class ClinicStore:
         qualifiers = {parse_ndc(ndc): parse_qualifier(q) for ndc, q in data.ndc_qualifiers.items()}
         name = parse_clinic_name(data.settings.clinic_name)
         printing = {parse_option_key(k): str(v) for k, v in data.settings.printing.items()}
+        billing = billing_keys.validate(data.settings.billing)
         with self.database.transaction() as connection:
             if not merge:
                 connection.execute("DELETE FROM code_settings")
@@ -576,6 +597,7 @@ class ClinicStore:
                 KEY_CLINIC_NAME: name,
                 KEY_PATIENT_FIELD: "1" if data.settings.patient_field else "0",
                 **{PRINT_PREFIX + key: value for key, value in printing.items()},
+                **{billing_keys.BILLING_PREFIX + k: v for k, v in billing.items()},
             }
             connection.executemany(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "

@@ -18,6 +18,8 @@ from typing import Any, Final
 
 from jcalc import __version__
 from jcalc.core.ndc import NdcQualifier
+from jcalc.userdata.billing_settings import BillingSettingError
+from jcalc.userdata.billing_settings import validate as validate_billing
 from jcalc.userdata.clinic import (
     ClinicData,
     ClinicDataError,
@@ -177,8 +179,9 @@ def clinic_data_from_json(content: object) -> ClinicData:
             clinic_name=parse_clinic_name(str(raw_settings.get("clinic_name", "") or "")),
             patient_field=patient,
             printing={parse_option_key(key): value for key, value in printing.items()},
+            billing=_billing(raw_settings.get("billing", {})),
         )
-    except ClinicDataError as exc:
+    except (ClinicDataError, BillingSettingError) as exc:
         problems.append(f"settings: {exc}")
     if problems:
         shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
@@ -241,3 +244,12 @@ def import_clinic_data(store: ClinicStore, path: Path, *, merge: bool = False) -
     data = read_clinic_data(path)
     store.replace_all(data, merge=merge)
     return _summary(Path(path), data)
+
+
+def _billing(raw: object) -> dict[str, str]:
+    """The ``billing`` settings of an imported file, validated (absent in older files)."""
+    if not isinstance(raw, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in raw.items()
+    ):
+        raise BillingSettingError("the billing settings are not a list of texts")
+    return validate_billing(raw)

@@ -132,7 +132,7 @@ def test_text_output_shows_the_arithmetic(capsys) -> None:
         (["J9312", "nan mg"], "not an amount"),
         (["J9312", "inf mg"], "not an amount"),
         (["J9312", "450"], "no unit"),
-        (["J9312", "9999999 g"], "more than any real administration"),
+        (["J9312", "9999999 g"], "implausibly large"),
         (["J9312", "45 mL"], "concentration"),
         (["J9312", "75 units"], "do not convert"),
         (["J9312", "450 mg", "--package", "400 mg"], "less than the dose"),

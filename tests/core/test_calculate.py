@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from jcalc.core.billing import BillingRules
 from jcalc.core.calculate import DoseRequest, calculate
 from jcalc.core.claim import LineRole
 from jcalc.core.containers import ContainerType
@@ -190,11 +191,15 @@ def test_noc_code_needs_units_and_a_note() -> None:
     assert any("not-otherwise-classified codes" in w for w in result.warnings)
 
 
-def test_more_than_999_units_repeats_the_line() -> None:
+def test_a_payer_limit_of_999_units_repeats_the_line_with_76() -> None:
+    """A payer's limit per line is a setting: 1,500 units under a 999 limit make 999 + 501 (76)."""
     heparin = drug("J1644", "Injection, heparin sodium, per 1000 units")
     saline = drug("J7999", "Example, 0.1 mg")
-    result = calculate(saline, request("150 mg"))
+    limited = replace(request("150 mg"), rules=BillingRules(max_units_per_line=999))
+    result = calculate(saline, limited)
     assert [line.units for line in result.lines] == [999, 501]
+    assert [line.modifiers for line in result.lines] == [(), ("76",)]
+    assert calculate(saline, request("150 mg")).lines[0].units == 1500  # default 9,999
     assert calculate(heparin, request("5000 units")).administered_units == 5
 
 

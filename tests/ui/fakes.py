@@ -78,6 +78,9 @@ class FakeCatalog:
             "catalog_effective_to": info.asp_effective_to,
         }
 
+    def modifier_valid_on(self, code: str, day: object) -> bool | None:
+        return None
+
     def close(self) -> None:
         self.closed = True
 

@@ -1,0 +1,69 @@
+"""The window offers issue 9's choices: the 340B box, containers by NDC or `auto`, and the
+weight/BSA helpers compute with the core (the same figures as `jcalc calc`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from jcalc.core.body import parse_weight
+from jcalc.core.containers import ContainerType
+from jcalc.service import calculate_from_text
+from jcalc.ui.dose_panel import DosePanel
+
+DOS = date(2026, 2, 2)
+
+
+@pytest.fixture
+def panel(qtbot) -> DosePanel:
+    widget = DosePanel()
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_the_340b_box_and_auto_containers_reach_the_engine(qtbot, panel, bundled_catalog) -> None:
+    qtbot.keyClicks(panel.dose_edit, "600 mg")
+    qtbot.keyClicks(panel.ndc_edit, "50242-0053-06")
+    panel.set_container_type(ContainerType.SINGLE_DOSE)  # the opened containers field needs it
+    qtbot.keyClicks(panel.packages_edit, "auto")
+    panel.program_340b_check.setChecked(True)
+    check = panel.check("J9312")
+    assert check.errors == {}
+    assert check.entry is not None and check.entry.billing.program_340b is True
+    result = calculate_from_text(bundled_catalog, replace(check.entry, date_of_service=DOS))
+    assert [(line.ndc, line.units, line.modifiers) for line in result.lines] == [
+        ("50242005306", 50, ("JZ", "TB")),
+        ("50242005121", 10, ("JZ", "TB")),
+    ]
+    panel.clear_entry()
+    assert not panel.program_340b_check.isChecked()  # no carry-over to the next drug
+
+
+def test_containers_by_ndc_and_bad_containers_are_checked(qtbot, panel) -> None:
+    qtbot.keyClicks(panel.dose_edit, "600 mg")
+    panel.set_container_type(ContainerType.SINGLE_DOSE)
+    qtbot.keyClicks(panel.packages_edit, "50242-0053-06, 50242-0051-21")
+    assert panel.check("J9312").errors == {}
+    panel.packages_edit.setText("auto, 500 mg")
+    assert "give it alone" in panel.check("J9312").errors["packages"]
+
+
+def test_the_weight_helper_uses_the_core_rounding(qtbot, panel) -> None:
+    panel.helpers_button.click()
+    qtbot.keyClicks(panel.helpers.per_kg_edit, "5 mg")
+    qtbot.keyClicks(panel.helpers.weight_edit, "154 lb")
+    assert parse_weight("154 lb")[0] == Decimal("69.85")
+    assert panel.helpers.weight_button.text() == "Use 349.25 mg"  # 5 × 69.85, as `jcalc calc`
+
+
+def test_the_bsa_helper_takes_height_and_weight_by_mosteller(qtbot, panel) -> None:
+    panel.helpers_button.click()
+    qtbot.keyClicks(panel.helpers.per_m2_edit, "375 mg")
+    qtbot.keyClicks(panel.helpers.bsa_edit, "170 cm 70 kg")
+    assert panel.helpers.bsa_button.text() == "Use 682.5 mg"  # BSA 1.8181 → 1.82 m²
+    assert "Mosteller" in panel.helpers.bsa_result.text()
