@@ -38,7 +38,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
 from jcalc.catalog.store import open_catalog  # noqa: E402
 from jcalc.core.containers import ContainerType  # noqa: E402
 from jcalc.ui import MainWindow  # noqa: E402
-from jcalc.ui.main_window import CALC_DEBOUNCE_MS, SEARCH_DEBOUNCE_MS  # noqa: E402
+from jcalc.ui.entry_control import CALC_DELAY_MS  # noqa: E402
+from jcalc.ui.search_control import SEARCH_DELAY_MS  # noqa: E402
 from jcalc.ui.settings import Settings  # noqa: E402
 
 QUERIES = [
@@ -166,15 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     catalog = open_catalog(args.catalog)
     window = MainWindow(catalog=catalog, settings=Settings())
-    window.resize(1366, 740)
+    window.frame.resize(1366, 740)
     window.show()
-    QTest.qWaitForWindowExposed(window)
-    window.activateWindow()
+    QTest.qWaitForWindowExposed(window.frame)
+    window.frame.activateWindow()
     loop = QEventLoop()
     loop.processEvents()
 
-    search_timer = window.findChild(QTimer, "searchTimer")
-    calc_timer = window.findChild(QTimer, "calcTimer")
+    search_timer = window.frame.findChild(QTimer, "searchTimer")
+    calc_timer = window.frame.findChild(QTimer, "calcTimer")
     assert isinstance(search_timer, QTimer) and isinstance(calc_timer, QTimer)
     results_viewport = window.results_view.viewport()
     preview_viewport = window.preview.pane.viewport()
@@ -220,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     window.close()
     catalog.close()
 
-    print(f"debounce: search {SEARCH_DEBOUNCE_MS} ms, dose {CALC_DEBOUNCE_MS} ms (single-shot)")
+    print(f"delay: search {SEARCH_DELAY_MS} ms, dose {CALC_DELAY_MS} ms (single-shot, after queued keys)")
     print(describe("key handling (one keystroke)", key_ms))
     print(describe("search work after debounce (query → results repainted)", search_work))
     print(describe("search felt (last key → results repainted)", search_felt))

@@ -421,11 +421,11 @@ class DosePanel(QWidget):
             "every time it is billed; Auto lets jcalc choose."
         )
         self.qualifier_combo.setEnabled(False)
-        self.remember_button = QPushButton("Remember as default", self)
+        self.remember_button = QPushButton("Remem&ber as default", self)
         self.remember_button.setObjectName("rememberDefaultsButton")
         self.remember_button.setToolTip(
-            "Remember this NDC and container type for the code: they are filled in when it is "
-            "picked"
+            "Remember this NDC, container type and the administration codes (typed, else those "
+            "of the visit) for the code: they are filled in when it is picked"
         )
         self.remember_button.setEnabled(False)
 
@@ -433,9 +433,11 @@ class DosePanel(QWidget):
             name: FieldError(object_name=f"{name}Error", parent=self)
             for name in (*FIELDS, "calculation")
         }
-        self.add_button = QPushButton("&Add to encounter", self)
+        self.add_button = QPushButton("&Add to visit", self)
         self.add_button.setObjectName("addToEncounterButton")
-        self.add_button.setToolTip("Keep these lines for this visit and enter the next drug")
+        self.add_button.setToolTip(
+            "Keep these lines for this visit and enter the next drug (Ctrl+Enter)"
+        )
         self.add_button.setEnabled(False)
         self.add_button.setAutoDefault(False)
         for button in (self.save_charge_button, self.remember_button):
@@ -483,17 +485,17 @@ class DosePanel(QWidget):
         grid.addWidget(self.date_edit, 5, 1)
         grid.addWidget(label("C&ontainer", self.container_combo), 5, 2)
         grid.addWidget(self.container_combo, 5, 3)
-        grid.addWidget(label("O&pened", self.packages_edit), 6, 0)
+        grid.addWidget(label("Op&ened", self.packages_edit), 6, 0)
         grid.addWidget(self.packages_edit, 6, 1, 1, 3)
         grid.addWidget(self.errors["packages"], 7, 1, 1, 3)
         grid.addWidget(label("&NDC", self.ndc_edit), 8, 0)
         grid.addWidget(self.ndc_edit, 8, 1)
-        grid.addWidget(QLabel("Qualifier", self), 8, 2)
+        grid.addWidget(label("&Qualifier", self.qualifier_combo), 8, 2)
         grid.addWidget(self.qualifier_combo, 8, 3)
         grid.addWidget(self.errors["ndc"], 9, 1, 1, 3)
-        grid.addWidget(label("Con&c.", self.concentration_edit), 10, 0)
+        grid.addWidget(label("&Conc.", self.concentration_edit), 10, 0)
         grid.addWidget(self.concentration_edit, 10, 1)
-        grid.addWidget(label("C&harge", self.charge_edit), 10, 2)
+        grid.addWidget(label("C&linic charge", self.charge_edit), 10, 2)
         grid.addWidget(self.charge_edit, 10, 3)
         grid.addWidget(self.errors["concentration"], 11, 1, 1, 3)
         grid.addWidget(self.errors["charge"], 12, 1, 1, 3)

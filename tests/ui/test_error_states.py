@@ -108,7 +108,7 @@ def test_terminated_code_is_an_error_on_the_date(qtbot, window: MainWindow) -> N
 
 
 def test_unexpected_error_opens_a_dialog_and_the_app_keeps_running(qtbot, window) -> None:
-    handler = ExceptionHandler(parent=lambda: window)
+    handler = ExceptionHandler(parent=lambda: window.frame)
     handler.install()
     try:
         try:
