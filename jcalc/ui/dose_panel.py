@@ -320,6 +320,14 @@ def charge_text(value: Decimal | None) -> str:
     return "" if value is None else format(value, "f")
 
 
+class DateEdit(QDateEdit):
+    """A date field that is one Tab stop (Left/Right and the arrows move inside it)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802
+        """Tab leaves the field instead of moving to its next section."""
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class DosePanel(QWidget):
     """Dose, date of service, containers, NDC and its unit qualifier, concentration,
     hand-entered units and charge, with the buttons that save the clinic's defaults.
@@ -368,7 +376,7 @@ class DosePanel(QWidget):
         self.helpers = DoseHelpers(self)
         self.helpers.hide()
 
-        self.date_edit = QDateEdit(QDate.currentDate(), self)
+        self.date_edit = DateEdit(QDate.currentDate(), self)
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")

@@ -37,6 +37,12 @@ QPushButton:focus, QToolButton:focus {
     border-radius: 3px;
     padding: 2px 6px;
 }
+QTableView:focus, QTextBrowser:focus { border: 2px solid #1e66c8; }
+QComboBox:focus, QDateEdit:focus {
+    border: 2px solid #1e66c8;
+    border-radius: 3px;
+    padding: 1px 3px;
+}
 """
 
 

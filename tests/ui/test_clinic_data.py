@@ -311,7 +311,9 @@ def test_a_bad_import_file_is_explained_and_changes_nothing(
     texts = []
     for path in (bad, tmp_path / "missing.json"):
         assert window.ask_import_clinic_data(path) is None
-        shown = [b for b in window.frame.findChildren(QMessageBox, "importErrorBox") if b.isVisible()]
+        shown = [
+            b for b in window.frame.findChildren(QMessageBox, "importErrorBox") if b.isVisible()
+        ]
         assert len(shown) == 1
         texts.append(shown[0].text())
         assert texts[-1].startswith("Nothing was imported: ") and path.name in texts[-1]
