@@ -221,9 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     window.close()
     catalog.close()
 
-    print(
-        f"delay: search {SEARCH_DELAY_MS} ms, dose {CALC_DELAY_MS} ms (single-shot, after queued keys)"
-    )
+    print(f"delay: search {SEARCH_DELAY_MS} ms, dose {CALC_DELAY_MS} ms (after the queued keys)")
     print(describe("key handling (one keystroke)", key_ms))
     print(describe("search work after debounce (query → results repainted)", search_work))
     print(describe("search felt (last key → results repainted)", search_felt))

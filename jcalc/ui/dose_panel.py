@@ -323,7 +323,7 @@ def charge_text(value: Decimal | None) -> str:
 class DateEdit(QDateEdit):
     """A date field that is one Tab stop (Left/Right and the arrows move inside it)."""
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802
         """Tab leaves the field instead of moving to its next section."""
         return QWidget.focusNextPrevChild(self, next)
 
