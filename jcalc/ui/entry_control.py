@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CALC_DELAY_MS = 0  # after the keys already queued; a calculation takes a few milliseconds
+ERROR_DELAY_MS = 400  # a half-typed dose ("450 m") is marked red only when typing pauses
 
 
 class EntryControl(QObject):
@@ -43,12 +44,18 @@ class EntryControl(QObject):
         self.last_good: Calculation | None = None  # last good result for the picked code
         self.entry: CalcInput | None = None
         self.errors: dict[str, str] = {}
+        self.shown_errors: dict[str, str] = {}  # the errors marked on screen
         self.timer = QTimer(self)
         self.timer.setObjectName("calcTimer")
         self.timer.setSingleShot(True)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(CALC_DELAY_MS)
-        self.timer.timeout.connect(self.recalculate)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.error_timer = QTimer(self)
+        self.error_timer.setObjectName("entryErrorTimer")
+        self.error_timer.setSingleShot(True)
+        self.error_timer.setInterval(ERROR_DELAY_MS)
+        self.error_timer.timeout.connect(self.recalculate)
 
     @property
     def calculation(self) -> Calculation | None:
@@ -56,13 +63,14 @@ class EntryControl(QObject):
         return self.last_good if not self.errors else None
 
     def flush(self) -> None:
-        """Run a pending calculation now."""
-        if self.timer.isActive():
+        """Run a pending calculation now (and show its errors)."""
+        if self.timer.isActive() or self.error_timer.isActive():
             self.recalculate()
 
     def stop(self) -> None:
         """Drop a pending calculation (the window closes)."""
         self.timer.stop()
+        self.error_timer.stop()
 
     # -- picking -------------------------------------------------------------------------------
     def pick_code(self, hcpcs: str, *, ndc: str | None = None, focus_dose: bool = True) -> bool:
@@ -188,8 +196,13 @@ class EntryControl(QObject):
 
     # -- calculation ---------------------------------------------------------------------------
     @Slot()
-    def recalculate(self) -> None:
-        """Work out the entry now and show the result (or the errors by field)."""
+    def _on_timer_timeout(self) -> None:
+        self.recalculate(reveal_errors=False)
+
+    @Slot()
+    def recalculate(self, *, reveal_errors: bool = True) -> None:
+        """Work out the entry now and show the result, or the errors by field (while typing,
+        ``reveal_errors`` False, only once typing pauses)."""
         self.timer.stop()
         w = self.w
         drug = self.drug
@@ -198,7 +211,6 @@ class EntryControl(QObject):
             self.last_good = None
         elif w.dose_panel.is_blank():
             self.last_good = None
-            w.dose_panel.show_errors({})
         else:
             check = w.dose_panel.check(drug.hcpcs)
             if check.entry is None:
@@ -213,8 +225,14 @@ class EntryControl(QObject):
                     self.entry = check.entry
                     product = result.request.product
                     w.drug_panel.select_ndc(product.ndc if product else None)
-            w.dose_panel.show_errors(errors)
         self.errors = errors
+        if errors and not reveal_errors:
+            self.error_timer.start()
+            errors = {}
+        else:
+            self.error_timer.stop()
+        self.shown_errors = errors
+        w.dose_panel.show_errors(errors)
         w.dose_panel.add_button.setEnabled(self.calculation is not None)
         w.visit.update_preview()
 

@@ -69,8 +69,8 @@ class VisitControl(QObject):
         """Show the summary, the glance, the notice and whether printing is possible."""
         w = self.w
         entry = w.entry
-        if entry.errors:
-            reason = next(iter(entry.errors.values()))
+        if entry.shown_errors:
+            reason = next(iter(entry.shown_errors.values()))
             if entry.last_good is not None:
                 dose = entry.last_good.request.dose
                 shown = f" ({dose})" if dose else ""
