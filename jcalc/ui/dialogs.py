@@ -65,6 +65,8 @@ class Dialogs(QObject):
                 action()
 
         box.buttonClicked.connect(clicked)
+        # Answered: the window (and the field the answer put the focus in) takes the keys again.
+        box.finished.connect(self._parent.activateWindow)
         return self._open(box)
 
     def warn(self, title: str, text: str, name: str = "messageBox") -> QMessageBox:

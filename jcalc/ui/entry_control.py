@@ -207,9 +207,7 @@ class EntryControl(QObject):
         w = self.w
         drug = self.drug
         errors: dict[str, str] = {}
-        if drug is None:
-            self.last_good = None
-        elif w.dose_panel.is_blank():
+        if drug is None or w.dose_panel.is_blank():
             self.last_good = None
         else:
             check = w.dose_panel.check(drug.hcpcs)
