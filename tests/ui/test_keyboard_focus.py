@@ -4,13 +4,23 @@ what is picked, every stop shows the focus, and every Alt letter of the window i
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from jcalc.core.containers import ContainerType
 from jcalc.ui import MainWindow
+from jcalc.ui.actions import SHORTCUTS
 from jcalc.ui.window_layout import tab_chain
 from tests.ui.conftest import focus_name, type_search
 
@@ -149,3 +159,14 @@ def test_alt_letters_reach_their_fields_and_buttons(qtbot, window: MainWindow) -
     dialog = window.frame.findChild(QFileDialog, "pdfFileDialog")
     assert dialog is not None
     dialog.reject()
+
+
+def test_the_shortcuts_are_listed_in_the_readme_and_under_help(qtbot, window: MainWindow) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for keys, what in SHORTCUTS:
+        assert f"| {keys} | {what} |" in readme, keys
+    window.actions.shortcuts.trigger()
+    box = window.frame.findChild(QMessageBox, "shortcutsBox")
+    assert box is not None and box.isVisible()
+    assert all(keys in box.text() for keys, _what in SHORTCUTS)
+    box.accept()
