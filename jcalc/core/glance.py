@@ -20,7 +20,7 @@ from jcalc.core.containers import ContainerType
 from jcalc.core.ndc import format_ndc
 
 MUE_PREFIXES = ("MUE exceeded", "MUE for ")
-CONTAINER_UNKNOWN_PREFIX = "container type unknown"
+CONTAINER_UNKNOWN_PREFIXES = ("container type unknown", "single-dose container, but its content")
 NOC_MARK = "not-otherwise-classified"
 
 
@@ -96,13 +96,23 @@ def drug_problems(calc: Calculation, day: date) -> tuple[Problem, ...]:
         and drug.payment_limit is not None
     ):
         blocking.append("container unknown: choose Single-dose or Multi-dose so JW/JZ can be set")
+    elif (
+        request.container_type is ContainerType.SINGLE_DOSE
+        and calc.wastage is None
+        and request.dose is not None
+        and drug.payment_limit is not None
+    ):
+        blocking.append(
+            "single-dose container of unknown content: pick the NDC or type the opened "
+            "containers so JW/JZ can be set"
+        )
     if noc_missing(calc):
         blocking.append(f"NOC note incomplete: {calc.noc_note}")
     notices = [
         text
         for text in calc.warnings
         if not text.startswith(MUE_PREFIXES)
-        and not text.startswith(CONTAINER_UNKNOWN_PREFIX)
+        and not text.startswith(CONTAINER_UNKNOWN_PREFIXES)
         and not (NOC_MARK in text and noc_missing(calc))
     ]
     return tuple(Problem(text, True) for text in blocking) + tuple(

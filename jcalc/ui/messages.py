@@ -44,7 +44,6 @@ class MessageLine(QWidget):
         layout.setContentsMargins(2, 0, 2, 0)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.log_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.label.hide()
 
     @property
     def current(self) -> str:
@@ -62,7 +61,6 @@ class MessageLine(QWidget):
         self.log_button.setToolTip("\n".join(list(self._log)[-15:]))
         self.label.setText(text)
         self.label.setStyleSheet("color: #b71c1c;" if error else "")
-        self.label.setVisible(bool(text))
         self._timer.start(timeout_ms or (ERROR_MS if error else INFO_MS))
         self.messageShown.emit(text)
 
@@ -70,7 +68,6 @@ class MessageLine(QWidget):
         """Take the message away (it stays in the log)."""
         self._timer.stop()
         self.label.clear()
-        self.label.hide()
         self.messageShown.emit("")
 
     @Slot()

@@ -66,7 +66,6 @@ class Contents:
     main_splitter: QSplitter
     left_splitter: QSplitter
     middle_splitter: QSplitter
-    right_splitter: QSplitter
 
 
 def setup_table(view: QTableView) -> None:
@@ -186,7 +185,6 @@ def build_contents(frame: WindowFrame) -> Contents:
         main_splitter=_splitter(frame, "mainSplitter", Qt.Orientation.Horizontal),
         left_splitter=_splitter(frame, "leftSplitter", Qt.Orientation.Vertical),
         middle_splitter=_splitter(frame, "middleSplitter", Qt.Orientation.Vertical),
-        right_splitter=_splitter(frame, "rightSplitter", Qt.Orientation.Vertical),
     )
     parts.encounter_label.setObjectName("encounterLabel")
     _lay_out(frame, parts)
@@ -228,14 +226,18 @@ def _lay_out(frame: WindowFrame, parts: Contents) -> None:
     parts.middle_splitter.addWidget(parts.dose_panel)
     parts.middle_splitter.setStretchFactor(0, 1)
     parts.middle_splitter.setStretchFactor(1, 0)
-    parts.right_splitter.addWidget(parts.glance)
-    parts.right_splitter.addWidget(parts.preview)
-    parts.right_splitter.setStretchFactor(0, 0)
-    parts.right_splitter.setStretchFactor(1, 1)
+    # A layout, not a splitter: the glance's wrapped lines always get the height they need.
+    right = QWidget(frame)
+    right.setObjectName("billArea")
+    right_layout = QVBoxLayout(right)
+    right_layout.setContentsMargins(0, 0, 0, 0)
+    right_layout.setSpacing(4)
+    right_layout.addWidget(parts.glance)
+    right_layout.addWidget(parts.preview, 1)
     main = parts.main_splitter
     main.addWidget(parts.left_splitter)
     main.addWidget(parts.middle_splitter)
-    main.addWidget(parts.right_splitter)
+    main.addWidget(right)
     main.setStretchFactor(0, 3)
     main.setStretchFactor(1, 4)
     main.setStretchFactor(2, 4)

@@ -99,3 +99,27 @@ def test_incomplete_noc_note_and_invalid_code_block_the_claim() -> None:
     assert not drug_glance(result, DOS).blocking
     problems = drug_glance(result, date(2026, 3, 1)).problems  # the visit's date moved on
     assert problems[0].blocking and "J9312 is not valid on 2026-03-01" in problems[0].text
+
+
+def test_the_printed_total_is_per_code() -> None:
+    """Issue 10: "Total: 90 units of drug over 2 entries" added units of different codes, and
+    "(JW units included)" showed with no JW line."""
+    from jcalc.core.summary import render_summary_html, summary_from_calculations
+
+    dex = calc(DEXAMETHASONE, "30 mg", container=ContainerType.MULTI_DOSE)
+    text = render_summary_html(
+        summary_from_calculations([calc(product=RITUXAN_500), dex], date_of_service=DOS)
+    )
+    assert "Total: J9312: 50 units (JW units included) · J1100: 30 units" in text
+    only_dex = render_summary_html(summary_from_calculations([dex], date_of_service=DOS))
+    assert "JW units included" not in only_dex and "80 units" not in text
+
+
+def test_single_dose_of_unknown_content_blocks_the_claim() -> None:
+    """JW needs the content of the opened containers (CMS JW/JZ FAQ, DOMAIN.md §3)."""
+    glance = drug_glance(calc(container=ContainerType.SINGLE_DOSE), DOS)
+    assert [p.text for p in glance.problems if p.blocking] == [
+        "single-dose container of unknown content: pick the NDC or type the opened containers "
+        "so JW/JZ can be set"
+    ]
+    assert not any("its content is not known" in p.text for p in glance.problems)
