@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from jcalc.core.glance import DrugGlance, Problem
 
 BLOCKING_COLOR = "#b71c1c"
+BLOCKING_BACKGROUND = "#fdecea"
 NOTICE_COLOR = "#6b5000"
 
 
@@ -28,8 +29,8 @@ class GlanceRow:
 def _problem_html(problem: Problem) -> str:
     if problem.blocking:
         return (
-            f'<div style="color:{BLOCKING_COLOR}; font-weight:bold">⛔ Blocks the claim: '
-            f"{html.escape(problem.text)}</div>"
+            f'<div style="color:{BLOCKING_COLOR}; background-color:{BLOCKING_BACKGROUND}; '
+            f'font-weight:bold">Blocks the claim: {html.escape(problem.text)}</div>'
         )
     return f'<div style="color:{NOTICE_COLOR}">Note: {html.escape(problem.text)}</div>'
 
@@ -105,7 +106,7 @@ class GlancePanel(QFrame):
             self.headlines.setText("".join(parts))
         self.totals.setText(f"Units per code: {totals}" if totals else "")
         problems = [p for row in ordered for p in row.glance.problems] + list(visit_problems)
-        problems.sort(key=lambda p: not p.blocking)
+        problems = sorted(dict.fromkeys(problems), key=lambda p: not p.blocking)  # each once
         self.problems.setText("".join(_problem_html(p) for p in problems))
         self.problems.setVisible(bool(problems))
         has_lines = bool(ordered)
