@@ -119,7 +119,7 @@ def shoot(out: Path, root_shot: Path | None, temp: Path, cms: Path) -> int:
 
     def save(name: str, widget: QWidget | None = None) -> None:
         QTest.qWait(400)
-        (widget or window).grab().save(str(out / name))
+        (widget or window.frame).grab().save(str(out / name))
         print(f"wrote {out / name}")
 
     def search(text: str) -> None:

@@ -138,3 +138,14 @@ def test_copy_claim_lines_as_tab_separated_text(qtbot, window: MainWindow) -> No
     assert "Copied claim lines (3 lines)" in window.messages.current
     window.glance.copy_shaded_button.click()
     assert QApplication.clipboard().text() == "N450242005306   ML45\nN450242005306   ML5\n"
+
+
+def test_delete_removes_the_selected_entry_of_the_visit(qtbot, window: MainWindow) -> None:
+    enter(qtbot, window, "J9312", "450 mg")
+    window.dose_panel.add_button.click()
+    view = window.encounter_view
+    view.setFocus()
+    view.selectRow(0)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert window.encounter_model.rowCount() == 0
+    assert window.messages.current == "Removed J9312 from the visit."
