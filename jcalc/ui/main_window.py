@@ -149,9 +149,25 @@ class MainWindow(QObject):
         QTimer.singleShot(0, self.search.warm_up)
 
     @classmethod
-    def complete(cls, frame: WindowFrame, **options: object) -> MainWindow:
+    def complete(
+        cls,
+        frame: WindowFrame,
+        *,
+        catalog: Catalog | None = None,
+        search: SearchFunction | None = None,
+        clinic: ClinicStore | None = None,
+        summary_log: SummaryLog | None = None,
+        library: CatalogLibrary | None = None,
+    ) -> MainWindow:
         """Compose the full window into ``frame`` (already shown, keeping what was typed)."""
-        return cls(frame=frame, **options)  # type: ignore[arg-type]
+        return cls(
+            frame=frame,
+            catalog=catalog,
+            search=search,
+            clinic=clinic,
+            summary_log=summary_log,
+            library=library,
+        )
 
     def _open_data(
         self,
