@@ -112,8 +112,8 @@ def one_update(files: list[Path], folder: Path) -> Run:
     os.environ["JCALC_CONFIG_DIR"] = str(folder / "config")
     window = MainWindow(settings=Settings())
     window.show()
-    window.update_action.trigger()
-    dialog = window.findChild(UpdateDialog, "updateDialog")
+    window.actions.update.trigger()
+    dialog = window.frame.findChild(UpdateDialog, "updateDialog")
     assert dialog is not None
     dialog.add_files(files)
     settle(500)

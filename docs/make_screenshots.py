@@ -111,15 +111,15 @@ def shoot(out: Path, root_shot: Path | None, temp: Path, cms: Path) -> int:
     store.close()
     settings = Settings()
     window = MainWindow(settings=settings)
-    window.setGeometry(0, 0, *WINDOW)
+    window.frame.setGeometry(0, 0, *WINDOW)
     window.show()
-    QTest.qWaitForWindowExposed(window)
-    window.activateWindow()
+    QTest.qWaitForWindowExposed(window.frame)
+    window.frame.activateWindow()
     QTest.qWait(300)
 
     def save(name: str, widget: QWidget | None = None) -> None:
         QTest.qWait(400)
-        (widget or window).grab().save(str(out / name))
+        (widget or window.frame).grab().save(str(out / name))
         print(f"wrote {out / name}")
 
     def search(text: str) -> None:
@@ -165,7 +165,7 @@ def shoot(out: Path, root_shot: Path | None, temp: Path, cms: Path) -> int:
     print(f"wrote {out / 'summary-print.png'}")
 
     # 3. Warnings: a second rituximab entry pushes the visit over the MUE, after the quarter.
-    window.new_visit_action.trigger()
+    window.actions.new_visit.trigger()
     window.dose_panel.set_date_of_service(AFTER_QUARTER)
     search("J9312")
     QTest.keyClick(window.search_box, Qt.Key.Key_Return)
@@ -180,15 +180,15 @@ def shoot(out: Path, root_shot: Path | None, temp: Path, cms: Path) -> int:
     window.save_pdf(temp / "warning.pdf")
 
     # 4. The History of printed and saved summaries.
-    window.new_visit_action.trigger()
+    window.actions.new_visit.trigger()
     window.dose_panel.set_date_of_service(IN_QUARTER)
     search("J1100")
     QTest.keyClick(window.search_box, Qt.Key.Key_Return)
     dose("8 mg")
     window.preview.reference_edit.setText("ACCT-0061")
     window.save_pdf(temp / "dexamethasone.pdf")
-    window.history_action.trigger()
-    history = window.findChild(HistoryDialog, "historyDialog")
+    window.actions.history.trigger()
+    history = window.frame.findChild(HistoryDialog, "historyDialog")
     assert history is not None
     history.setGeometry(40, 30, *DIALOG)
     history.select_row(1)
@@ -206,8 +206,8 @@ def shoot(out: Path, root_shot: Path | None, temp: Path, cms: Path) -> int:
             "mue": cms / "cms-mue-practitioner-2026q2" / "mue_practitioner_2026q2_level2.csv",
         }
         files = write_next_quarter(reference, temp / "next-quarter")
-        window.update_action.trigger()
-        update = window.findChild(UpdateDialog, "updateDialog")
+        window.actions.update.trigger()
+        update = window.frame.findChild(UpdateDialog, "updateDialog")
         assert update is not None
         update.setGeometry(40, 30, *DIALOG)
         update.add_files(list(files.values()))

@@ -21,6 +21,7 @@ from jcalc.core.claim import ClaimLine, LineRole, format_money
 from jcalc.core.descriptor import descriptor_label
 from jcalc.core.drug import MueLimit
 from jcalc.core.errors import InputError
+from jcalc.core.glance import totals_text
 from jcalc.core.ndc import NdcQualifier, format_ndc, format_ndc_quantity
 
 # Our own short labels for common administration code numbers (CPT descriptors are not used).
@@ -414,14 +415,11 @@ def render_summary_html(summary: ClaimSummary) -> str:
 
     totals: list[str] = []
     if summary.entries:
-        drug_units = sum(entry.total_units for entry in summary.entries)
-        totals.append(
-            f"{_units(drug_units)} of drug over {len(summary.entries)} "
-            f"{'entry' if len(summary.entries) == 1 else 'entries'}"
-        )
+        # Units per code only: units of different codes never add up (jcalc.core.glance).
+        totals.append(totals_text(line for entry in summary.entries for line in entry.lines))
         asp = summary.asp_total
         if asp is not None:
-            totals.append(f"ASP estimate {format_money(asp)} (JW units included)")
+            totals.append(f"ASP estimate {format_money(asp)}")
         charge = summary.charge_total
         if charge is not None:
             totals.append(f"clinic charge {format_money(charge)}")

@@ -2,7 +2,7 @@
 
 The window starts in two phases: its frame (:class:`jcalc.ui.window_frame.WindowFrame`: title,
 geometry, a search field that takes typing) is shown first, with nothing but PySide6 and light
-modules imported; right after its first frame the same window is completed
+modules imported; right after its first frame the rest is composed into that same window
 (:meth:`jcalc.ui.main_window.MainWindow.complete`): it opens the catalog in use (the updated one,
 else the bundled one) and the clinic's database, and searches what was typed meanwhile. The log
 file is opened then too; what is logged before waits for it. A second jcalc of the same user
@@ -188,8 +188,8 @@ def run_app(
         if on_ready is not None:
             on_ready(window)
         if os.environ.get(QUIT_AFTER_SHOW_ENV):
-            QuitAfterFirstFrame(window)
-            window.update()  # a frame of the full window, then quit
+            QuitAfterFirstFrame(window.frame)
+            window.frame.update()  # a frame of the full window, then quit
 
     try:
         frame = WindowFrame(settings=Settings(), read_only=instance.read_only)

@@ -308,6 +308,14 @@ def charge_text(value: Decimal | None) -> str:
     return "" if value is None else format(value, "f")
 
 
+class DateEdit(QDateEdit):
+    """A date field that is one Tab stop (Left/Right and the arrows move inside it)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802
+        """Tab leaves the field instead of moving to its next section."""
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class DosePanel(QWidget):
     """Dose, date of service, containers, NDC and its unit qualifier, concentration,
     hand-entered units and charge, with the buttons that save the clinic's defaults.
@@ -356,7 +364,7 @@ class DosePanel(QWidget):
         self.helpers = DoseHelpers(self)
         self.helpers.hide()
 
-        self.date_edit = QDateEdit(QDate.currentDate(), self)
+        self.date_edit = DateEdit(QDate.currentDate(), self)
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
@@ -417,11 +425,11 @@ class DosePanel(QWidget):
             "every time it is billed; Auto lets jcalc choose."
         )
         self.qualifier_combo.setEnabled(False)
-        self.remember_button = QPushButton("Remember as default", self)
+        self.remember_button = QPushButton("Remem&ber as default", self)
         self.remember_button.setObjectName("rememberDefaultsButton")
         self.remember_button.setToolTip(
-            "Remember this NDC and container type for the code: they are filled in when it is "
-            "picked"
+            "Remember this NDC, container type and the administration codes (typed, else those "
+            "of the visit) for the code: they are filled in when it is picked"
         )
         self.remember_button.setEnabled(False)
 
@@ -429,9 +437,11 @@ class DosePanel(QWidget):
             name: FieldError(object_name=f"{name}Error", parent=self)
             for name in (*FIELDS, "calculation")
         }
-        self.add_button = QPushButton("&Add to encounter", self)
+        self.add_button = QPushButton("&Add to visit", self)
         self.add_button.setObjectName("addToEncounterButton")
-        self.add_button.setToolTip("Keep these lines for this visit and enter the next drug")
+        self.add_button.setToolTip(
+            "Keep these lines for this visit and enter the next drug (Ctrl+Enter)"
+        )
         self.add_button.setEnabled(False)
         self.add_button.setAutoDefault(False)
         for button in (self.save_charge_button, self.remember_button):
@@ -479,17 +489,17 @@ class DosePanel(QWidget):
         grid.addWidget(self.date_edit, 5, 1)
         grid.addWidget(label("C&ontainer", self.container_combo), 5, 2)
         grid.addWidget(self.container_combo, 5, 3)
-        grid.addWidget(label("O&pened", self.packages_edit), 6, 0)
+        grid.addWidget(label("Op&ened", self.packages_edit), 6, 0)
         grid.addWidget(self.packages_edit, 6, 1, 1, 3)
         grid.addWidget(self.errors["packages"], 7, 1, 1, 3)
         grid.addWidget(label("&NDC", self.ndc_edit), 8, 0)
         grid.addWidget(self.ndc_edit, 8, 1)
-        grid.addWidget(QLabel("Qualifier", self), 8, 2)
+        grid.addWidget(label("&Qualifier", self.qualifier_combo), 8, 2)
         grid.addWidget(self.qualifier_combo, 8, 3)
         grid.addWidget(self.errors["ndc"], 9, 1, 1, 3)
-        grid.addWidget(label("Con&c.", self.concentration_edit), 10, 0)
+        grid.addWidget(label("&Conc.", self.concentration_edit), 10, 0)
         grid.addWidget(self.concentration_edit, 10, 1)
-        grid.addWidget(label("C&harge", self.charge_edit), 10, 2)
+        grid.addWidget(label("C&linic charge", self.charge_edit), 10, 2)
         grid.addWidget(self.charge_edit, 10, 3)
         grid.addWidget(self.errors["concentration"], 11, 1, 1, 3)
         grid.addWidget(self.errors["charge"], 12, 1, 1, 3)

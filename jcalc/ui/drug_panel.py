@@ -112,6 +112,7 @@ class DrugPanel(QWidget):
         self.favourite_button.setStyleSheet(
             "QToolButton#favouriteButton { color: #b8860b; border: none; padding: 0 2px; }"
             "QToolButton#favouriteButton:disabled { color: #b0b0b0; }"
+            "QToolButton#favouriteButton:focus { border: 2px solid #1e66c8; border-radius: 3px; }"
         )
         star_font = self.favourite_button.font()
         star_font.setPointSizeF(star_font.pointSizeF() * 1.5)
@@ -120,6 +121,7 @@ class DrugPanel(QWidget):
             "The clinic's favourite: shown first in search when the search box is empty"
         )
         self.favourite_button.setAccessibleName("Favourite")
+        self.favourite_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.note_edit = QLineEdit(self)
         self.note_edit.setObjectName("noteEdit")
         self.note_edit.setPlaceholderText("the clinic's note on this code (saved as you type)")
@@ -148,6 +150,7 @@ class DrugPanel(QWidget):
         self.ndc_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.ndc_view.setAlternatingRowColors(True)
         self.ndc_view.setWordWrap(False)
+        self.ndc_view.setTabKeyNavigation(False)  # one Tab stop; arrows move inside
         self.ndc_view.verticalHeader().hide()
         self.ndc_view.verticalHeader().setDefaultSectionSize(
             self.ndc_view.fontMetrics().height() + 6

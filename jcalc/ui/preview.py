@@ -74,7 +74,7 @@ class PreviewPanel(QWidget):
         self.print_button = QPushButton("&Print…", self)
         self.print_button.setObjectName("printButton")
         self.print_button.setToolTip("Print the summary (Ctrl+P)")
-        self.pdf_button = QPushButton("Save P&DF…", self)
+        self.pdf_button = QPushButton("&Save PDF…", self)
         self.pdf_button.setObjectName("pdfButton")
         self.pdf_button.setToolTip("Save the summary as a one-page PDF (Ctrl+S)")
         for button in (self.print_preview_button, self.print_button, self.pdf_button):

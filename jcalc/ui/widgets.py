@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from jcalc.ui.window_frame import SearchBox  # it is part of the window's light frame
 
-__all__ = ["INVALID_STYLE", "FieldError", "NoticeBar", "SearchBox", "set_invalid"]
+__all__ = ["FOCUS_STYLE", "INVALID_STYLE", "FieldError", "NoticeBar", "SearchBox", "set_invalid"]
 
 INVALID_PROPERTY = "invalid"
 
@@ -27,6 +27,23 @@ QLineEdit[invalid="true"], QComboBox[invalid="true"], QDateEdit[invalid="true"] 
 }
 QLabel[role="fieldError"] { color: #b71c1c; }
 QLabel[role="hint"] { color: #555555; }
+"""
+
+# Applied to the window's contents: every button shows the keyboard focus plainly (Fusion's own
+# focus mark on flat and tool buttons is faint or missing).
+FOCUS_STYLE = """
+QPushButton:focus, QToolButton:focus {
+    border: 2px solid #1e66c8;
+    border-radius: 3px;
+    padding: 2px 6px;
+}
+QTableView:focus, QTextBrowser:focus { border: 2px solid #1e66c8; }
+QCheckBox:focus { border: 2px solid #1e66c8; border-radius: 3px; padding: 1px 3px; }
+QComboBox:focus, QDateEdit:focus {
+    border: 2px solid #1e66c8;
+    border-radius: 3px;
+    padding: 1px 3px;
+}
 """
 
 

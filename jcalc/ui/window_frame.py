@@ -5,10 +5,11 @@ field that already takes typing, and imports only PySide6, the standard library 
 modules (settings). Nothing here touches the ``Qt`` namespace of QtCore at import or while the
 frame is built: loading it costs ~20 ms, paid after the first frame instead.
 
-:class:`jcalc.ui.main_window.MainWindow` is this class extended by the catalog, the clinic's
-data and the panels: ``MainWindow()`` builds both at once, while :func:`jcalc.ui.app.run_app`
-shows a frame first and completes that same window right after its first frame
-(:meth:`MainWindow.complete`), keeping what was typed in the search field meanwhile.
+The frame stays the top-level window for good: :class:`jcalc.ui.main_window.MainWindow` is
+composed into it (its contents become the central widget, its menus fill the menu bar), right
+after the first frame on the start-up path of :func:`jcalc.ui.app.run_app`. Keys typed before
+then are kept: the search field has the focus from the start, and a key that reaches the frame
+itself (no widget focused yet) is passed on to the search field.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QVBoxLayout, QWidget
 
 from jcalc.ui.settings import Settings
@@ -65,7 +66,12 @@ class WindowFrame(QMainWindow):
 
     ``settings`` defaults to this PC's settings file (the window geometry is restored from it);
     ``read_only`` only changes the title here.
+
+    Signals:
+        closing(): the window is being closed (the composed window saves and closes its data).
     """
+
+    closing = Signal()
 
     def __init__(
         self,
@@ -107,6 +113,29 @@ class WindowFrame(QMainWindow):
         if not self.settings.window_geometry.isEmpty():
             self.restoreGeometry(self.settings.window_geometry)
         self.search_box.setFocus()
+
+    def focus_search(self) -> None:
+        """Give the search field the keyboard focus (also while the window is not yet active)."""
+        self.search_box.setFocus()
+        if self.isActiveWindow() and self.focusWidget() is not self.search_box:
+            self.search_box.activateWindow()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """A key typed while no field has the focus goes to the search field, never lost."""
+        from PySide6.QtCore import Qt  # after the first frame, see SearchBox
+
+        held = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        text = event.text()
+        if text and text.isprintable() and not event.modifiers() & held:
+            self.search_box.setFocus()
+            self.search_box.keyPressEvent(event)
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Tell the composed window, which saves the layout and closes what it opened."""
+        self.closing.emit()
+        super().closeEvent(event)
 
 
 class _AfterFirstFrame(QObject):

@@ -22,6 +22,7 @@ from jcalc.catalog.store import Catalog
 from jcalc.core.containers import ContainerType
 from jcalc.core.errors import InputError
 from jcalc.core.ndc import NdcQualifier, normalize_ndc
+from jcalc.core.summary import parse_administration_codes
 from jcalc.userdata import billing_settings as billing_keys
 from jcalc.userdata.database import UserDatabase, UserDataError
 
@@ -35,6 +36,7 @@ RECENT_KEPT: Final = 200  # recently used codes remembered
 KEY_CLINIC_NAME: Final = "clinic_name"
 KEY_PATIENT_FIELD: Final = "patient_field"
 PRINT_PREFIX: Final = "print."
+ADMIN_PREFIX: Final = "admin_codes."  # + a HCPCS code: its administration code numbers
 OPTION_PAGE_SIZE: Final = "page_size"  # printing options the window and the CLI use
 OPTION_GRAYSCALE: Final = "grayscale"
 PAGE_SIZES: Final = ("Letter", "A4", "Legal")
@@ -522,6 +524,26 @@ class ClinicStore:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    def administration_codes(self, code: str) -> str:
+        """The administration code numbers remembered for ``code`` ("96413, 96415 x2"; "")."""
+        rows = self.database.query(
+            "SELECT value FROM settings WHERE key = ?", (ADMIN_PREFIX + parse_code(code),)
+        )
+        return str(rows[0][0]) if rows else ""
+
+    def set_administration_codes(self, code: str, text: str | None) -> None:
+        """Remember CPT code numbers for ``code`` (checked and normalized; None/"" forgets)."""
+        key = ADMIN_PREFIX + parse_code(code)
+        try:
+            codes = parse_administration_codes(text or "")
+        except InputError as error:
+            raise ClinicDataError(str(error)) from None
+        if not codes:
+            with self.database.transaction() as connection:
+                connection.execute("DELETE FROM settings WHERE key = ?", (key,))
+            return
+        self._set(key, ", ".join(c.code + (f" x{c.units}" if c.units > 1 else "") for c in codes))
 
     # ------------------------------------------------------------ recently used
 

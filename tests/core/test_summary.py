@@ -92,7 +92,7 @@ def test_html_has_every_part_of_the_page() -> None:
         "Discarded 500 mg − 450 mg = 50 mg",
         "ASP catalog 2026Q1, effective 2026-01-01 to 2026-03-31",
         "generated on 2026-02-02 14:30",
-        "Total: 50 units of drug over 1 entry",
+        "Total: J9312: 50 units (JW units included) · ASP estimate",
     ):
         assert expected in text, expected
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from jcalc.catalog.store import Catalog, open_catalog
 from jcalc.paths import bundled_catalog_path
@@ -61,11 +61,11 @@ def settings() -> Settings:
 
 
 def show(qtbot, window: MainWindow) -> MainWindow:
-    qtbot.addWidget(window)
+    qtbot.addWidget(window.frame)
     window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitExposed(window.frame)
+    window.frame.activateWindow()
+    qtbot.waitUntil(window.frame.isActiveWindow)
     return window
 
 
@@ -95,6 +95,27 @@ def type_search(qtbot, window: MainWindow, text: str) -> None:
     box.setFocus()
     qtbot.keyClicks(box, text)
     qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def answer(qtbot, window: MainWindow, name: str, button: str = "Confirm") -> None:
+    """Press ``button`` (``<name>Confirm``, ``<name>Choice2``…) of the open question ``name``."""
+    box: list[QMessageBox] = []
+
+    def shown() -> bool:
+        box[:] = [b for b in window.frame.findChildren(QMessageBox, name) if b.isVisible()]
+        return bool(box)
+
+    qtbot.waitUntil(shown, timeout=1000)
+    pressed = box[0].findChild(QPushButton, f"{name}{button}")
+    assert pressed is not None, f"{name}{button}"
+    pressed.click()
+
+
+def start_new_visit(qtbot, window: MainWindow) -> None:
+    """Ctrl+N, confirming when the window asks (the visit was not printed or saved)."""
+    window.actions.new_visit.trigger()
+    if any(b.isVisible() for b in window.frame.findChildren(QMessageBox, "newVisitBox")):
+        answer(qtbot, window, "newVisitBox")
 
 
 def focus_name() -> str:

@@ -13,10 +13,11 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QPushButton
 from jcalc.core.containers import ContainerType
 from jcalc.core.ndc import NdcQualifier
 from jcalc.ui import MainWindow
-from jcalc.ui.main_window import PREFERRED_TEXT, READ_ONLY_TEXT
+from jcalc.ui.main_window import READ_ONLY_TEXT
+from jcalc.ui.search_control import PREFERRED_TEXT
 from jcalc.ui.search_model import COL_STATUS
 from jcalc.ui.settings_dialog import SettingsDialog
-from tests.ui.conftest import IN_QUARTER, show, type_search
+from tests.ui.conftest import IN_QUARTER, show, start_new_visit, type_search
 
 NDC = "50242-0053-06"
 
@@ -56,7 +57,7 @@ def test_favourites_then_recent_codes_for_an_empty_or_short_query(
         window.search_box.clear()
     assert window.clinic.recent_codes(5) == ["J9312", "J2312"]
     clear_search(qtbot, window)
-    window._run_search()  # the favourite was set behind the window's back
+    window.search.run()  # the favourite was set behind the window's back
     assert result_codes(window) == ["J1100", "J9312", "J2312"]
     assert marks(window) == ["★", "recent", "recent"]
     assert window.search_status.text() == PREFERRED_TEXT
@@ -81,7 +82,7 @@ def test_the_star_marks_a_favourite(qtbot, window: MainWindow) -> None:
     settings = window.clinic.code_settings("J9312")
     assert settings is not None and settings.favourite
     assert star.text() == "★"
-    assert "J9312 added to the clinic's favourites" in window.statusBar().currentMessage()
+    assert "J9312 added to the clinic's favourites" in window.messages.current
     clear_search(qtbot, window)
     assert result_codes(window)[0] == "J9312" and marks(window)[0] == "★"
     star.click()
@@ -153,7 +154,7 @@ def test_save_as_the_clinics_charge(qtbot, window: MainWindow) -> None:
     button.click()
     assert window.clinic.charge_per_unit("J9312") == Decimal("13")
     assert not button.isEnabled()
-    assert "Saved $13 per unit" in window.statusBar().currentMessage()
+    assert "Saved $13 per unit" in window.messages.current
     qtbot.keyClicks(window.dose_panel.charge_edit, "x")
     assert not button.isEnabled()  # not an amount: nothing to save
     window.dose_panel.charge_edit.clear()
@@ -167,6 +168,7 @@ def test_remember_the_ndc_and_container_as_defaults(qtbot, window: MainWindow) -
     row = window.drug_panel.ndc_model.row_of("50242005306")
     window.drug_panel.ndc_view.selectRow(row)
     window.dose_panel.set_container_type(ContainerType.SINGLE_DOSE)
+    qtbot.keyClicks(window.admin_edit, "96413,96415 x2")
     window.dose_panel.remember_button.click()
     saved = window.clinic.code_settings("J9312")
     assert saved is not None
@@ -174,16 +176,20 @@ def test_remember_the_ndc_and_container_as_defaults(qtbot, window: MainWindow) -
         "50242005306",
         ContainerType.SINGLE_DOSE,
     )
-    assert "J9312 will start with NDC 50242-0053-06 and single-dose" in (
-        window.statusBar().currentMessage()
+    assert window.clinic.administration_codes("J9312") == "96413, 96415 x2"
+    assert (
+        "J9312 will start with NDC 50242-0053-06, single-dose, administration codes "
+        "96413, 96415 x2" in window.messages.current
     )
 
-    window.new_visit_action.trigger()
+    start_new_visit(qtbot, window)
     window.dose_panel.set_container_type(ContainerType.UNKNOWN)
     type_search(qtbot, window, "rituximab")
     assert window.drug is not None and window.drug.hcpcs == "J9312"
     assert window.dose_panel.ndc_edit.text() == NDC
     assert window.dose_panel.container_type is ContainerType.SINGLE_DOSE
+    assert window.admin_edit.text() == "96413, 96415 x2"  # filled in, not added unasked
+    assert window.encounter_model.administration_codes() == ()
     enter_dose(qtbot, window, "450 mg")
     assert "J9312-JW" in window.preview.pane.toPlainText()
 
@@ -201,12 +207,12 @@ def test_the_qualifier_chosen_for_an_ndc_is_saved_and_used(qtbot, window: MainWi
     combo.activated.emit(index)  # what a biller's choice sends
     window.flush()
     assert window.clinic.ndc_qualifier(NDC) is NdcQualifier.UN
-    assert "UN is used for NDC 50242-0053-06" in window.statusBar().currentMessage()
+    assert "UN is used for NDC 50242-0053-06" in window.messages.current
     text = window.preview.pane.toPlainText()
     assert "N450242005306   UN0.9" in text and "ML45" not in text
 
     # the next time this NDC is billed, the saved qualifier comes back by itself
-    window.new_visit_action.trigger()
+    start_new_visit(qtbot, window)
     assert combo.currentText() == "Auto"
     type_search(qtbot, window, NDC)
     assert combo.currentText() == "UN"
@@ -231,8 +237,8 @@ def test_no_patient_field_unless_the_clinic_turns_it_on(qtbot, window, tmp_path)
     enter_dose(qtbot, window, "10 mg")
     assert window.summary().patient_name == ""
 
-    window.settings_action.trigger()
-    dialog = window.findChild(SettingsDialog, "settingsDialog")
+    window.actions.settings.trigger()
+    dialog = window.frame.findChild(SettingsDialog, "settingsDialog")
     assert dialog is not None and not dialog.patient_check.isChecked()
     dialog.patient_check.setChecked(True)
     dialog.accept()
@@ -243,14 +249,14 @@ def test_no_patient_field_unless_the_clinic_turns_it_on(qtbot, window, tmp_path)
         assert window.save_pdf(tmp_path / "visit.pdf")
     assert window.summary_log.get(logged.args[0]).patient_name == "Jane Roe"
 
-    window.settings_action.trigger()
-    dialog = window.findChild(SettingsDialog, "settingsDialog")
+    window.actions.settings.trigger()
+    dialog = window.frame.findChild(SettingsDialog, "settingsDialog")
     assert dialog is not None
     dialog.patient_check.setChecked(False)
     dialog.accept()
     assert not window.preview.patient_edit.isVisible()
     assert window.preview.patient_edit.text() == ""
-    assert "1 stored patient name removed" in window.statusBar().currentMessage()
+    assert "1 stored patient name removed" in window.messages.current
     assert window.summary_log.get(logged.args[0]).patient_name is None
     assert "Jane" not in window.preview.pane.toPlainText()
 
@@ -259,7 +265,7 @@ def test_no_patient_field_unless_the_clinic_turns_it_on(qtbot, window, tmp_path)
 
 
 def accept_file_dialog(qtbot, window: MainWindow, name: str, path: Path) -> None:
-    dialog = window.findChild(QFileDialog, name)
+    dialog = window.frame.findChild(QFileDialog, name)
     assert dialog is not None and dialog.isVisible()
     with qtbot.waitSignal(dialog.fileSelected, timeout=2000):
         dialog.selectFile(str(path))
@@ -272,17 +278,17 @@ def test_export_and_import_clinic_data_from_the_window(qtbot, window: MainWindow
     window.clinic.set_clinic_name("Riverside Infusion Clinic")
     window.settings.transfer_directory = str(tmp_path)
     target = tmp_path / "clinic.json"
-    window.export_clinic_action.trigger()
+    window.actions.export_clinic.trigger()
     accept_file_dialog(qtbot, window, "exportClinicFileDialog", target)
     exported = json.loads(target.read_text(encoding="utf-8"))
     assert exported["format"] == "jcalc-clinic-data"
-    assert "Exported 2 codes" in window.statusBar().currentMessage()
+    assert "Exported 2 codes" in window.messages.current
 
     window.clinic.forget_code("J9312")
     window.clinic.set_clinic_name("Somebody else")
-    window.import_clinic_action.trigger()
+    window.actions.import_clinic.trigger()
     accept_file_dialog(qtbot, window, "importClinicFileDialog", target)
-    box = window.findChild(QMessageBox, "importClinicBox")
+    box = window.frame.findChild(QMessageBox, "importClinicBox")
     assert box is not None and box.isVisible()
     assert "2 codes (1 favourites, 1 with a charge)" in box.text()
     with qtbot.waitSignal(window.clinicDataChanged):
@@ -290,7 +296,7 @@ def test_export_and_import_clinic_data_from_the_window(qtbot, window: MainWindow
     assert window.clinic.charge_per_unit("J9312") == Decimal("12.50")
     assert window.clinic_settings.clinic_name == "Riverside Infusion Clinic"
     assert window.preview.pane.toPlainText().startswith("Riverside Infusion Clinic")
-    assert "Imported 2 codes" in window.statusBar().currentMessage()
+    assert "Imported 2 codes" in window.messages.current
     assert result_codes(window)[0] == "J1100"  # the favourite is first again
 
 
@@ -305,14 +311,16 @@ def test_a_bad_import_file_is_explained_and_changes_nothing(
     texts = []
     for path in (bad, tmp_path / "missing.json"):
         assert window.ask_import_clinic_data(path) is None
-        shown = [b for b in window.findChildren(QMessageBox, "importErrorBox") if b.isVisible()]
+        shown = [
+            b for b in window.frame.findChildren(QMessageBox, "importErrorBox") if b.isVisible()
+        ]
         assert len(shown) == 1
         texts.append(shown[0].text())
         assert texts[-1].startswith("Nothing was imported: ") and path.name in texts[-1]
         shown[0].close()
     assert "negative" in texts[0] and "file not found" in texts[1]
     assert window.clinic.charge_per_unit("J9312") == Decimal("12.50")
-    assert window.findChild(QMessageBox, "importClinicBox") is None
+    assert window.frame.findChild(QMessageBox, "importClinicBox") is None
 
 
 # ---------------------------------------------------------------- the read-only second window
@@ -324,20 +332,20 @@ def test_a_read_only_window_changes_nothing_but_still_prints(
     window = show(qtbot, MainWindow(catalog=bundled_catalog, settings=settings, read_only=True))
     window.dose_panel.set_date_of_service(IN_QUARTER)
     assert window.read_only_bar.isVisible() and window.read_only_bar.label.text() == READ_ONLY_TEXT
-    assert "read-only" in window.windowTitle()
-    for action in (window.update_action, window.restore_previous_action,
-                   window.import_clinic_action, window.settings_action):  # fmt: skip
+    assert "read-only" in window.frame.windowTitle()
+    for action in (window.actions.update, window.actions.restore_previous,
+                   window.actions.import_clinic, window.actions.settings):  # fmt: skip
         assert not action.isEnabled(), action.objectName()
-    assert window.export_clinic_action.isEnabled() and window.history_action.isEnabled()
+    assert window.actions.export_clinic.isEnabled() and window.actions.history.isEnabled()
     type_search(qtbot, window, "J9312")
     assert not window.drug_panel.favourite_button.isEnabled()
     assert not window.drug_panel.note_edit.isEnabled()
     assert not window.dose_panel.remember_button.isEnabled()
     qtbot.keyClicks(window.dose_panel.charge_edit, "9")
     assert not window.dose_panel.save_charge_button.isEnabled()
-    window._on_update_action_triggered()  # even when reached, the slot refuses
-    assert "Read-only window: cannot update the catalog" in window.statusBar().currentMessage()
-    assert window.findChild(QDialog, "updateDialog") is None
+    window.catalog_control.on_update_requested()  # even when reached, the slot refuses
+    assert "Read-only window: cannot update the catalog" in window.messages.current
+    assert window.frame.findChild(QDialog, "updateDialog") is None
     assert window.clinic.code_settings("J9312") is None
     enter_dose(qtbot, window, "450 mg")
     with qtbot.waitSignal(window.summaryLogged):

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from jcalc.ui import MainWindow
 from jcalc.ui.encounter_model import ITEM_ROLE, AdministrationItem, DrugItem
-from tests.ui.conftest import focus_name, type_search
+from tests.ui.conftest import answer, focus_name, type_search
 
 
 def add_drug(qtbot, window: MainWindow, query: str, dose: str) -> None:
@@ -91,7 +91,10 @@ def test_changing_the_date_recomputes_the_visit(qtbot, window: MainWindow) -> No
 def test_new_visit_clears_everything(qtbot, window: MainWindow) -> None:
     add_drug(qtbot, window, "J9312", "450 mg")
     window.preview.reference_edit.setText("ACCT-1")
-    window.new_visit_action.trigger()
+    window.actions.new_visit.trigger()  # not printed: the window asks first
+    assert window.encounter_model.rowCount() == 1
+    answer(qtbot, window, "newVisitBox")
     assert window.encounter_model.rowCount() == 0
+    assert "New visit" in window.messages.current  # not the stale "Added J9312 …"
     assert window.preview.reference_edit.text() == "" and window.search_box.text() == ""
     assert "No drug entered yet" in window.preview.pane.toPlainText()

@@ -19,8 +19,8 @@ from tests.ui.test_printing import enter_jw_case, pdf_pages, pdf_text
 
 
 def open_history(window: MainWindow) -> HistoryDialog:
-    window.history_action.trigger()
-    dialog = window.findChild(HistoryDialog, "historyDialog")
+    window.actions.history.trigger()
+    dialog = window.frame.findChild(HistoryDialog, "historyDialog")
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
     return dialog
 
@@ -31,8 +31,8 @@ def column(dialog: HistoryDialog, col: int) -> list[str]:
 
 
 def print_to_pdf(qtbot, window: MainWindow, out: Path) -> None:
-    window.print_action.trigger()
-    dialog = window.findChild(QPrintDialog, "printDialog")
+    window.actions.print.trigger()
+    dialog = window.frame.findChild(QPrintDialog, "printDialog")
     assert dialog is not None
     printer = dialog.printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -113,7 +113,7 @@ def test_reprint_uses_the_same_render_path(qtbot, window: MainWindow, tmp_path) 
     with qtbot.waitSignal(window.summaryLogged) as logged:
         window.save_pdf(tmp_path / "first.pdf")
     printed = window.summary_log.get(logged.args[0]).summary()
-    window.new_visit_action.trigger()  # the window moves on; the History keeps the summary
+    window.actions.new_visit.trigger()  # the window moves on; the History keeps the summary
 
     dialog = open_history(window)
     assert not dialog.pdf_button.isEnabled()  # nothing selected

@@ -9,16 +9,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTextEdit
 
 from jcalc.ui import MainWindow
-from jcalc.ui.main_window import CALC_DEBOUNCE_MS
+from jcalc.ui.entry_control import CALC_DELAY_MS
 from tests.ui.conftest import focus_name, type_search
 
 
 @pytest.mark.parametrize("query", ["rituximab", "J9312", "j9312", "Rituxan"])
 def test_type_enter_dose_shows_units(qtbot, window: MainWindow, query: str) -> None:
-    search_box = window.findChild(QLineEdit, "searchBox")
-    dose_edit = window.findChild(QLineEdit, "doseEdit")
-    preview = window.findChild(QTextEdit, "previewPane")
-    assert isinstance(window.findChild(QAbstractItemView, "resultsView"), QAbstractItemView)
+    search_box = window.frame.findChild(QLineEdit, "searchBox")
+    dose_edit = window.frame.findChild(QLineEdit, "doseEdit")
+    preview = window.frame.findChild(QTextEdit, "previewPane")
+    assert isinstance(window.frame.findChild(QAbstractItemView, "resultsView"), QAbstractItemView)
 
     type_search(qtbot, window, query)
     assert search_box is not None and search_box.text() == query
@@ -55,7 +55,7 @@ def test_dose_is_debounced_not_recomputed_per_keystroke(qtbot, window: MainWindo
     window.previewUpdated.connect(lambda: updates.append(1))
     qtbot.keyClicks(window.dose_panel.dose_edit, "1200 mg")
     assert updates == []  # nothing yet: typing is never held up by a calculation
-    with qtbot.waitSignal(window.previewUpdated, timeout=CALC_DEBOUNCE_MS * 3):
+    with qtbot.waitSignal(window.previewUpdated, timeout=CALC_DELAY_MS + 300):
         pass
     assert len(updates) == 1
     assert "120 units" in window.preview.pane.toPlainText()
@@ -123,9 +123,9 @@ def test_escape_clears_search_and_ctrl_f_returns_to_it(qtbot, window: MainWindow
 
 def test_main_window_opens_the_bundled_catalog_by_default(qtbot, bundled_catalog) -> None:
     win = MainWindow()
-    qtbot.addWidget(win)
+    qtbot.addWidget(win.frame)
     assert win.catalog.info().asp_quarter == bundled_catalog.info().asp_quarter
     for name in ("searchBox", "resultsView", "doseEdit", "previewPane", "printButton",
                  "pdfButton", "addToEncounterButton"):  # fmt: skip
-        assert win.findChild(object, name) is not None, name
+        assert win.frame.findChild(object, name) is not None, name
     win.close()

@@ -124,7 +124,7 @@ def test_pdf_button_saves_what_the_preview_shows(qtbot, window: MainWindow, tmp_
     enter_jw_case(qtbot, window)
     window.settings.pdf_directory = str(tmp_path)
     window.preview.pdf_button.click()
-    dialog = window.findChild(QFileDialog, "pdfFileDialog")
+    dialog = window.frame.findChild(QFileDialog, "pdfFileDialog")
     assert dialog is not None and dialog.isVisible()
     target = tmp_path / "visit.pdf"
     with qtbot.waitSignal(dialog.fileSelected, timeout=1000):
@@ -132,7 +132,7 @@ def test_pdf_button_saves_what_the_preview_shows(qtbot, window: MainWindow, tmp_
         dialog.accept()
     assert target.read_bytes().startswith(b"%PDF-") and pdf_pages(target) == 1
     assert window.settings.pdf_directory == str(tmp_path)
-    assert f"Saved {target}" in window.statusBar().currentMessage()
+    assert f"Saved {target}" in window.messages.current
     text = pdf_text(target)
     if text is not None:
         assert "J9312-JW" in text and "45 units" in text
@@ -150,7 +150,7 @@ def test_save_pdf_failure_is_shown_not_raised(qtbot, window: MainWindow, tmp_pat
 def test_ctrl_p_opens_the_print_dialog_and_prints(qtbot, window: MainWindow, tmp_path) -> None:
     enter_jw_case(qtbot, window)
     qtbot.keyClick(window.dose_panel.dose_edit, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    dialog = window.findChild(QPrintDialog, "printDialog")
+    dialog = window.frame.findChild(QPrintDialog, "printDialog")
     assert dialog is not None and dialog.isVisible()
     printer = dialog.printer()
     out = tmp_path / "printed.pdf"
@@ -166,7 +166,7 @@ def test_ctrl_p_opens_the_print_dialog_and_prints(qtbot, window: MainWindow, tmp
 def test_print_preview_paints_the_summary(qtbot, window: MainWindow) -> None:
     enter_jw_case(qtbot, window)
     window.preview.print_preview_button.click()
-    dialog = window.findChild(QPrintPreviewDialog, "printPreviewDialog")
+    dialog = window.frame.findChild(QPrintPreviewDialog, "printPreviewDialog")
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=1000)
     dialog.reject()
@@ -174,9 +174,9 @@ def test_print_preview_paints_the_summary(qtbot, window: MainWindow) -> None:
 
 def test_printing_is_refused_while_there_is_nothing_to_print(qtbot, window: MainWindow) -> None:
     assert not window.preview.print_button.isEnabled()
-    assert not window.print_action.isEnabled()
-    window.print_action.trigger()
-    assert window.findChild(QPrintDialog, "printDialog") is None
+    assert not window.actions.print.isEnabled()
+    window.actions.print.trigger()
+    assert window.frame.findChild(QPrintDialog, "printDialog") is None
 
 
 def test_cli_calc_pdf_writes_the_same_summary(qtbot, tmp_path, capsys) -> None:
@@ -207,8 +207,8 @@ def test_cli_pdf_works_without_a_display(tmp_path) -> None:
 
 def test_a_printer_that_cannot_open_is_reported_in_place(qtbot, window, tmp_path) -> None:
     enter_jw_case(qtbot, window)
-    window.print_action.trigger()
-    dialog = window.findChild(QPrintDialog, "printDialog")
+    window.actions.print.trigger()
+    dialog = window.frame.findChild(QPrintDialog, "printDialog")
     assert dialog is not None
     printer = dialog.printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)

@@ -88,7 +88,7 @@ def test_the_window_migrates_on_opening(qtbot, bundled_catalog) -> None:
     settings.write(LEGACY_CLINIC_NAME, "Riverside Infusion Clinic")
     settings.sync()
     window = MainWindow(catalog=bundled_catalog, settings=settings)
-    qtbot.addWidget(window)
+    qtbot.addWidget(window.frame)
     assert window.clinic_settings.clinic_name == "Riverside Infusion Clinic"
     assert window.summary().clinic_name == "Riverside Infusion Clinic"
     assert not Settings().contains(LEGACY_CLINIC_NAME)
@@ -96,27 +96,27 @@ def test_the_window_migrates_on_opening(qtbot, bundled_catalog) -> None:
 
 def test_window_geometry_and_splitters_are_remembered(qtbot, bundled_catalog) -> None:
     first = MainWindow(catalog=bundled_catalog, settings=Settings())
-    qtbot.addWidget(first)
+    qtbot.addWidget(first.frame)
     first.show()
     qtbot.waitExposed(first)
-    first.resize(790, 640)  # within the offscreen screen (800 × 800)
-    first.main_splitter.setSizes([200, 260, 300])
-    sizes = first.main_splitter.sizes()
+    first.frame.resize(790, 640)  # within the offscreen screen (800 × 800)
+    first.parts.main_splitter.setSizes([200, 260, 300])
+    sizes = first.parts.main_splitter.sizes()
     first.close()
     assert not Settings().window_geometry.isEmpty()
 
     second = MainWindow(catalog=bundled_catalog, settings=Settings())
-    qtbot.addWidget(second)
+    qtbot.addWidget(second.frame)
     second.show()
     qtbot.waitExposed(second)
-    assert (second.width(), second.height()) == (790, 640)
-    assert second.main_splitter.sizes() == sizes
+    assert (second.frame.width(), second.frame.height()) == (790, 640)
+    assert second.parts.main_splitter.sizes() == sizes
     assert bundled_catalog.code("J9312") is not None  # a borrowed catalog stays open
 
 
 def test_settings_dialog_writes_the_clinic_database(qtbot, window: MainWindow) -> None:
-    window.settings_action.trigger()
-    dialog = window.findChild(SettingsDialog, "settingsDialog")
+    window.actions.settings.trigger()
+    dialog = window.frame.findChild(SettingsDialog, "settingsDialog")
     assert dialog is not None and dialog.isVisible() and dialog.isModal()
     dialog.clinic_edit.setText("  Riverside Infusion Clinic ")
     dialog.page_size_combo.setCurrentText("A4")
@@ -131,8 +131,8 @@ def test_settings_dialog_writes_the_clinic_database(qtbot, window: MainWindow) -
 
 
 def test_settings_dialog_refuses_a_bad_value_and_stays_open(qtbot, window: MainWindow) -> None:
-    window.settings_action.trigger()
-    dialog = window.findChild(SettingsDialog, "settingsDialog")
+    window.actions.settings.trigger()
+    dialog = window.frame.findChild(SettingsDialog, "settingsDialog")
     assert dialog is not None
     dialog.clinic_edit.setText("x" * 300)
     dialog.accept()

@@ -67,14 +67,15 @@ def test_text_typed_in_the_frame_is_carried_into_the_window_and_searched(
 
     window = MainWindow.complete(frame, catalog=bundled_catalog)
 
-    assert window is frame and isinstance(frame, MainWindow)
+    assert window.frame is frame and isinstance(window, MainWindow)  # composed, not swapped
+    assert type(frame) is WindowFrame
     assert window.search_box is box and box.text() == "ritux"
     assert window.results_model.query == "ritux"  # searched as soon as it was built
     assert window.results_model.rowCount() > 0
-    assert window.centralWidget().isAncestorOf(box)
-    assert window.centralWidget().objectName() != "framePlaceholder"
-    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Go", "&Help"]
-    assert all(a.isEnabled() for a in window.menuBar().actions())
+    assert window.frame.centralWidget().isAncestorOf(box)
+    assert window.frame.centralWidget().objectName() != "framePlaceholder"
+    assert [a.text() for a in window.frame.menuBar().actions()] == ["&File", "&Go", "&Help"]
+    assert all(a.isEnabled() for a in window.frame.menuBar().actions())
     with qtbot.waitSignal(window.searchFinished, timeout=5000) as finished:
         QApplication.processEvents()  # the keys typed during the build
     assert finished.args == ["rituxima"]
@@ -87,11 +88,11 @@ def test_main_window_is_a_frame_fully_built_by_its_constructor(
     qtbot, bundled_catalog: Catalog, settings: Settings
 ) -> None:
     window = MainWindow(catalog=bundled_catalog, settings=settings)
-    qtbot.addWidget(window)
-    assert isinstance(window, WindowFrame)
+    qtbot.addWidget(window.frame)
+    assert isinstance(window.frame, WindowFrame) and window.parent() is window.frame
     assert window.results_model.query == ""
-    assert window.centralWidget().isAncestorOf(window.search_box)
-    assert window.centralWidget().objectName() != "framePlaceholder"
+    assert window.frame.centralWidget().isAncestorOf(window.search_box)
+    assert window.frame.centralWidget().objectName() != "framePlaceholder"
 
 
 def test_probe_line_puts_startup_first() -> None:
@@ -113,3 +114,33 @@ def test_probe_reports_the_frame_then_the_complete_window() -> None:
     match = re.search(r"^startup_ms=([0-9.]+) ready_ms=([0-9.]+) ", done.stdout)
     assert match is not None, done.stdout
     assert float(match.group(1)) <= float(match.group(2))
+
+
+def test_focus_is_in_the_search_field_when_the_frame_was_not_active_during_the_build(
+    qtbot, bundled_catalog: Catalog, settings: Settings
+) -> None:
+    """A window manager may activate the window only after the second phase: the search field
+    still gets the focus (issue 10: keys typed at once or four seconds later were lost)."""
+    frame = WindowFrame(settings=settings)
+    qtbot.addWidget(frame)
+    window = MainWindow.complete(frame, catalog=bundled_catalog)  # built before it is shown
+    frame.show()
+    qtbot.waitExposed(frame)
+    frame.activateWindow()
+    qtbot.waitUntil(frame.isActiveWindow)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search_box)
+    qtbot.keyClicks(QApplication.focusWidget(), "J9312")
+    with qtbot.waitSignal(window.searchFinished, timeout=2000):
+        pass
+    assert window.search_box.text() == "J9312"
+
+
+def test_a_key_that_reaches_the_frame_itself_goes_to_the_search_field(
+    qtbot, settings: Settings
+) -> None:
+    frame = _show_frame(qtbot, settings)
+    frame.search_box.clearFocus()
+    qtbot.keyClicks(frame, "ritux")  # no field has the focus: the frame gets the keys
+    assert frame.search_box.text() == "ritux" and frame.search_box.hasFocus()
+    qtbot.keyClick(frame, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # not typed text
+    assert frame.search_box.text() == "ritux"

@@ -45,8 +45,8 @@ def owned_window(qtbot, settings: Settings) -> MainWindow:
 
 
 def open_update_dialog(window: MainWindow) -> UpdateDialog:
-    window.update_action.trigger()
-    dialog = window.findChild(UpdateDialog, "updateDialog")
+    window.actions.update.trigger()
+    dialog = window.frame.findChild(UpdateDialog, "updateDialog")
     assert dialog is not None and dialog.isVisible()
     assert not dialog.isModal()  # the window stays usable meanwhile
     return dialog
@@ -83,7 +83,7 @@ def test_full_quarter_update_review_accept_and_restore(
 ) -> None:
     window = owned_window
     assert window.catalog_label.text().startswith("Catalog 2026Q1 (bundled)")
-    assert not window.restore_previous_action.isEnabled()
+    assert not window.actions.restore_previous.isEnabled()
     window.clinic.set_favourite("J9312")
     window.clinic.set_charge("J9271", "70")
     type_search(qtbot, window, "J9312")
@@ -134,7 +134,7 @@ def test_full_quarter_update_review_accept_and_restore(
 
     with qtbot.waitSignal(window.catalogReloaded, timeout=5000):
         dialog.accept_button.click()
-    qtbot.waitUntil(lambda: window.findChild(UpdateDialog, "updateDialog") is None)
+    qtbot.waitUntil(lambda: window.frame.findChild(UpdateDialog, "updateDialog") is None)
     active = library.active()
     assert not active.is_bundled and active.previous == BUNDLED
     assert window.catalog.info().asp_quarter == "2026Q2"
@@ -150,14 +150,15 @@ def test_full_quarter_update_review_accept_and_restore(
     window.dose_panel.set_date_of_service(date(2026, 5, 4))
     qtbot.waitUntil(lambda: "$800.00" in window.preview.pane.toPlainText())  # 10 × $80.000
     assert "ASP catalog 2026Q2" in window.preview.pane.toPlainText()
+    window.dose_panel.dose_edit.clear()  # else picking another code asks about this entry
     window.search_box.clear()
     type_search(qtbot, window, "testumab")
     assert window.drug is not None and window.drug.hcpcs == "J9601"  # an added code is found
 
     # restore previous: asks first, then goes back without a restart
-    assert window.restore_previous_action.isEnabled()
-    window.restore_previous_action.trigger()
-    box = window.findChild(QMessageBox, "restorePreviousBox")
+    assert window.actions.restore_previous.isEnabled()
+    window.actions.restore_previous.trigger()
+    box = window.frame.findChild(QMessageBox, "restorePreviousBox")
     assert box is not None and box.isVisible()
     assert "ASP 2026Q1" in box.text()
     confirm = box.findChild(QPushButton, "restorePreviousBoxConfirm")

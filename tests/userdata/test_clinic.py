@@ -157,3 +157,16 @@ def test_snapshot_feeds_the_diff(store: ClinicStore) -> None:
     assert data.favourite_codes == frozenset({"J1100"})
     assert data.priced_codes == frozenset({"J9312"})
     assert dict(data.default_ndcs) == {"J9312": "50242005306"}
+
+
+def test_administration_codes_remembered_per_code(store: ClinicStore) -> None:
+    """CPT code numbers only (never descriptors), normalized; a bad entry changes nothing."""
+    assert store.administration_codes("J9312") == ""
+    store.set_administration_codes("j9312", "96413,96415 x2")
+    assert store.administration_codes("J9312") == "96413, 96415 x2"
+    with pytest.raises(ClinicDataError, match="five digits"):
+        store.set_administration_codes("J9312", "infusion")
+    assert store.administration_codes("J9312") == "96413, 96415 x2"
+    store.set_administration_codes("J9312", None)
+    assert store.administration_codes("J9312") == ""
+    assert store.settings().clinic_name == ""  # kept apart from the clinic's settings
