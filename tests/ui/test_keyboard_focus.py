@@ -30,7 +30,8 @@ NDC = "50242-0053-06"
 READING_ORDER = [
     "searchBox", "resultsView", "doseEdit", "helpersButton", "dateEdit", "containerCombo",
     "packagesEdit", "ndcEdit", "qualifierCombo", "ndcView", "clearNdcButton",
-    "concentrationEdit", "chargeEdit", "program340bCheck", "rememberDefaultsButton", "addToEncounterButton",
+    "concentrationEdit", "chargeEdit", "program340bCheck", "rememberDefaultsButton",
+    "addToEncounterButton",
     "favouriteButton", "noteEdit", "encounterView", "adminEdit", "addAdminButton",
     "referenceEdit", "copyLinesButton", "copyShadedButton", "previewPane", "printPreviewButton",
     "printButton", "pdfButton",
