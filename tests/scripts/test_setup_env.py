@@ -6,8 +6,9 @@ plugins, the PySide6 modules jcalc imports); ``dpkg -S`` names the Debian packag
 outside the PySide6 wheel. Each of those packages must be one the set-up script installs or one that
 those depend on (apt installs them along), so a PySide6 upgrade that links a new library fails here
 instead of on a biller's fresh machine. Left out on purpose: the GTK3 theme and the desktop-portal
-plugins (Qt skips them quietly when their libraries are absent), the virtual keyboard (not in
-PySide6-Essentials) like the PDF image plugin, and the Wayland and framebuffer platforms (jcalc's Linux target is X11).
+plugins (Qt skips them quietly when their libraries are absent), the virtual keyboard and the PDF
+image plugin (their Qt libraries are in PySide6-Addons, not installed), and the Wayland and
+framebuffer platforms (jcalc's Linux target is X11).
 """
 
 from __future__ import annotations
