@@ -114,6 +114,8 @@ def test_search_enter_and_dose_show_the_units_in_the_preview(app: DesktopApp) ->
     assert state["focus"] == "doseEdit"
     assert "J9312" in state["preview"]
     assert "45 units" in state["preview"]
+    # The per-user folders came from the temporary HOME/XDG_* (the real ones were never touched).
+    assert (app.home / ".local" / "share" / "jcalc" / "clinic.sqlite").is_file()
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=NEEDS_H10A)
