@@ -38,6 +38,7 @@ from jcalc.paths import user_data_dir
 from jcalc.ui.errors import ExceptionHandler
 from jcalc.ui.instance import acquire_instance_lock
 from jcalc.ui.settings import Settings
+from jcalc.ui.state_dump import install as install_state_dump
 from jcalc.ui.window_frame import WindowFrame, after_first_frame
 
 if TYPE_CHECKING:  # imported after the first frame: see _complete_window
@@ -154,6 +155,7 @@ def run_app(
     app.setApplicationName("jcalc")
     app.setOrganizationName("jcalc")
     app.setApplicationVersion(__version__)
+    install_state_dump(app)  # test-only: does nothing unless JCALC_TEST_STATE_FILE is set
     early = _EarlyRecords()
     logging.getLogger("jcalc").addHandler(early)
     logging.getLogger("jcalc").setLevel(logging.INFO)
