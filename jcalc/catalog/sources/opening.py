@@ -16,7 +16,7 @@ import warnings
 import zipfile
 import zlib
 from calendar import monthrange
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -249,13 +249,16 @@ def scan_header(rows: Sequence[Sequence[str]], expected: Kind | None) -> HeaderG
     return best
 
 
+def is_record_line(line: str) -> bool:
+    """Whether a line is a record of the HCPCS fixed-width file (code, sequence, record type)."""
+    return len(line) >= 293 and _FIXED_WIDTH_LINE.match(line) is not None
+
+
 def looks_fixed_width(text: str) -> bool:
-    """Whether text starts like the HCPCS fixed-width file (320-character records)."""
-    for line in text[: 20 * 330].splitlines()[:20]:
-        if not line.strip():
-            continue
-        return len(line) >= 293 and _FIXED_WIDTH_LINE.match(line) is not None
-    return False
+    """Whether text is the HCPCS fixed-width file (320-character records), perhaps below a
+    short disclaimer block (as in the 2019 annual file)."""
+    lines = [line for line in text[:HEAD_BYTES].splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    return any(is_record_line(line) for line in lines[:20])
 
 
 # ---------------------------------------------------------------- files and containers
@@ -510,11 +513,14 @@ class Source:
         lines = (" ".join(cell for cell in row if cell.strip()) for row in self.rows[: self.header])
         return "\n".join(line for line in lines if line)
 
-    def data_rows(self) -> Iterator[tuple[int, list[str]]]:
+    def data_rows(
+        self, short: Callable[[int, str], None] | None = None
+    ) -> Iterator[tuple[int, list[str]]]:
         """(0-based row index, cells padded to the header width) of each non-blank data row.
 
-        A row missing required cells raises; so does a last row cut short in a CSV that does not
-        end with a line break (a truncated download).
+        A row missing required cells is passed to ``short`` (index, problem) and left out, or
+        raises without ``short``; a last row cut short in a CSV that does not end with a line
+        break (a truncated download) always raises.
         """
         header = self.rows[self.header]
         width = len(header)
@@ -534,9 +540,11 @@ class Source:
                     index,
                 )
             if len(row) < needed:
-                raise self.error(
-                    f"the row has only {len(row)} columns; the header has {width}", index
-                )
+                problem = f"the row has only {len(row)} columns; the header has {width}"
+                if short is None:
+                    raise self.error(problem, index)
+                short(index, problem)
+                continue
             if len(row) < width:
                 row = row + [""] * (width - len(row))
             yield index, row
