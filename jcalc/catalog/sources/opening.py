@@ -464,6 +464,17 @@ def xlsx_sheets(
     return sheets
 
 
+def workbook_sheets(
+    path: Path, data: bytes, member: str | None = None, max_rows: int | None = None
+) -> list[list[list[str]]]:
+    """Rows of every worksheet of an .xlsx or (old-style, OLE2) .xls workbook."""
+    if is_old_excel(data):
+        from jcalc.catalog.sources.xls import xls_sheets
+
+        return xls_sheets(path, data, member, max_rows)
+    return xlsx_sheets(path, data, member, max_rows)
+
+
 def clean_text(text: str) -> str:
     """Text with runs of whitespace (no-break spaces and line breaks too) made one space."""
     return " ".join(text.split())
@@ -610,7 +621,7 @@ def _with_header(
 def _from_workbook(
     path: Path, member: str | None, data: bytes, expected: Kind, archive: bytes | None
 ) -> Source:
-    sheets = xlsx_sheets(path, data, member)
+    sheets = workbook_sheets(path, data, member)
     errors: list[SourceFileError] = []
     for rows in sheets:
         try:
@@ -637,7 +648,7 @@ def sniff_bytes(head: bytes, complete: bool) -> HeaderGuess | None:
 
 def sniff_workbook(path: Path, data: bytes, member: str | None) -> HeaderGuess | None:
     """What an .xlsx workbook holds, from the first rows of its sheets."""
-    for rows in xlsx_sheets(path, data, member, max_rows=HEADER_SEARCH_ROWS):
+    for rows in workbook_sheets(path, data, member, max_rows=HEADER_SEARCH_ROWS):
         guess = scan_header(rows, None)
         if guess is not None:
             return guess
@@ -645,7 +656,7 @@ def sniff_workbook(path: Path, data: bytes, member: str | None) -> HeaderGuess |
 
 
 _TEXT_SUFFIXES: Final = (".csv", ".txt")
-_BOOK_SUFFIXES: Final = (".xlsx", ".xlsm")
+_BOOK_SUFFIXES: Final = (".xlsx", ".xlsm", ".xls")
 
 
 def table_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
@@ -720,9 +731,7 @@ def open_source(path: Path, expected: Kind) -> Source:
                 return _from_workbook(path, None, data, expected, None)
             return _from_zip(path, data, archive, expected)
     if is_old_excel(data):
-        raise SourceFileError(
-            path, "this is an old-style Excel .xls workbook: save it as .xlsx or CSV first"
-        )
+        return _from_workbook(path, None, data, expected, None)
     return _from_text(path, None, decode(path, data), expected, None)
 
 

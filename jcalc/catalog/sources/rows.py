@@ -102,8 +102,13 @@ class SkipReport:
         return lines
 
     def check(self, source: Source) -> None:
-        """Refuse the file when too many of its rows cannot be used."""
+        """Refuse the file when too many of its rows (or all of them) cannot be used."""
         total = len(self.skipped)
+        if total and not self.imported:
+            raise source.error(
+                f"none of its {total} data rows can be used (first: "
+                f"{self.skipped[0].sentence()})"
+            )
         if total <= SKIP_COUNT_FLOOR or total <= SKIP_SHARE_LIMIT * self.rows_read:
             return
         reason, count = next(iter(self.counts.items()))

@@ -181,44 +181,66 @@ def test_last_record_cut_short(tmp_path: Path) -> None:
     )
 
 
-def test_first_record_of_a_code_cut_short(tmp_path: Path) -> None:
+def _read_lines(tmp_path: Path, lines: list[str]) -> HcpcsFile:
+    return read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
+
+
+def _skips(hcpcs: HcpcsFile) -> list[str]:
+    return [row.sentence() for row in hcpcs.report.skipped]
+
+
+def test_first_record_of_a_code_cut_short_is_skipped(tmp_path: Path) -> None:
     lines = [line for code in synth.FIXED_CODES for line in code]
     lines[2] = lines[2][:200]
-    with pytest.raises(
-        SourceFileError, match=r"line 3: the record of J9312 is 200 characters long"
-    ):
-        read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
+    hcpcs = _read_lines(tmp_path, lines)
+    assert _skips(hcpcs) == ["row 3: the record of J9312 is 200 characters long, not 320"]
+    assert "J9312" not in {r.code for r in hcpcs.records}
 
 
-def test_unknown_record_type(tmp_path: Path) -> None:
+def test_unknown_record_type_is_skipped(tmp_path: Path) -> None:
     lines = [line for code in synth.FIXED_CODES for line in code]
     lines[3] = lines[3][:10] + "5" + lines[3][11:]
-    with pytest.raises(SourceFileError, match=r"line 4: the record type is '5', not 3, 4, 7 or 8"):
-        read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
+    hcpcs = _read_lines(tmp_path, lines)
+    assert _skips(hcpcs) == ["row 4: the record type is '5', not 3, 4, 7 or 8"]
+    assert hcpcs.report.counts == {"damaged record": 1}
 
 
-def test_continuation_of_another_code(tmp_path: Path) -> None:
+def test_continuation_of_another_code_is_skipped(tmp_path: Path) -> None:
     lines = [line for code in synth.FIXED_CODES for line in code]
     lines.insert(3, synth.fixed_record("J9311", "4", seq=200, long="stray text"))
-    with pytest.raises(SourceFileError, match=r"line 4: this continues the description of 'J9311'"):
-        read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
+    hcpcs = _read_lines(tmp_path, lines)
+    assert _skips(hcpcs) == [
+        "row 4: this continues the description of 'J9311', but no record of that code comes "
+        "before it"
+    ]
 
 
-def test_malformed_date_names_the_line(tmp_path: Path) -> None:
+def test_malformed_date_skips_the_code_naming_the_line(tmp_path: Path) -> None:
     lines = [line for code in synth.FIXED_CODES for line in code]
     lines[2] = lines[2][:268] + "2019O101" + lines[2][276:]
-    with pytest.raises(SourceFileError) as caught:
-        read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
-    assert (
-        str(caught.value) == "h.txt: line 3: the ADD DT '2019O101' of J9312 is not a YYYYMMDD date"
-    )
+    hcpcs = _read_lines(tmp_path, lines)
+    assert _skips(hcpcs) == ["row 3: the ADD DT '2019O101' of J9312 is not a YYYYMMDD date"]
+    assert hcpcs.report.counts == {"date unreadable": 1}
 
 
-def test_impossible_date(tmp_path: Path) -> None:
+def test_impossible_date_is_skipped(tmp_path: Path) -> None:
     lines = [line for code in synth.FIXED_CODES for line in code]
     lines[2] = lines[2][:284] + "20261340" + lines[2][292:]
-    with pytest.raises(SourceFileError, match="line 3: the TERM DT '20261340' of J9312"):
-        read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
+    assert _skips(_read_lines(tmp_path, lines)) == [
+        "row 3: the TERM DT '20261340' of J9312 is not a YYYYMMDD date"
+    ]
+
+
+def test_disclaimer_block_above_the_records_is_passed_over(tmp_path: Path) -> None:
+    """The 2019 annual file starts with a "***Disclaimers" block above its records."""
+    lines = [line for code in synth.FIXED_CODES for line in code]
+    head = ["***Disclaimers\t\t\t", "\t\t", "*Inclusion or exclusion of a procedure, supply, "
+            "product, or service does not imply any coverage.\t\t", "", ""]  # fmt: skip
+    hcpcs = read_hcpcs(write_txt(tmp_path / "HCPC2019_CONTR_ANWEB.txt",
+                                 "\r\n".join(head + lines) + "\r\n"))  # fmt: skip
+    plain = _read_lines(tmp_path, lines)
+    assert hcpcs.records == plain.records
+    assert hcpcs.report.skipped == []
 
 
 def csv_export(rows: list[list[str]] | None = None) -> bytes:
@@ -253,11 +275,14 @@ def test_csv_export_with_a_malformed_row(tmp_path: Path) -> None:
     rows = [synth.hcpcs_csv_row("J93", "Injection", "Inj")]
     path = tmp_path / "h.csv"
     path.write_bytes(csv_export(rows))
-    with pytest.raises(SourceFileError, match=r"^h\.csv: row 2: 'J93' is not a five-character"):
+    with pytest.raises(SourceFileError, match=r"^h\.csv: .*row 2: 'J93' is not a five-character"):
         read_hcpcs(path)
-    path.write_bytes(csv_export([synth.hcpcs_csv_row("J9312", "Injection", "Inj", term="2026")]))
-    with pytest.raises(SourceFileError, match=r"^h\.csv: row 2: the TERM DT '2026' of J9312"):
-        read_hcpcs(path)
+    good = synth.hcpcs_csv_row("J9310", "Injection", "Inj")
+    bad = synth.hcpcs_csv_row("J9312", "Injection", "Inj", term="2026")
+    path.write_bytes(csv_export([good, bad]))
+    hcpcs = read_hcpcs(path)
+    assert [r.code for r in hcpcs.records] == ["J9310"]
+    assert _skips(hcpcs) == ["row 3: the TERM DT '2026' of J9312 is not a YYYYMMDD date"]
 
 
 def test_csv_export_missing_a_column(tmp_path: Path) -> None:
