@@ -184,10 +184,18 @@ def extract_crosswalk(catalog: Catalog) -> CrosswalkFile:
         ).fetchall()
         records.extend(
             CrosswalkRecord(
-                str(row[0]), "", _text(row[1]), str(row[2]), _text(row[3]), _text(row[4]),
-                _decimal(row[5]), _decimal(row[6]), _decimal(row[7]), _decimal(row[8]),
+                code=str(row[0]),
+                short_description="",
+                labeler=_text(row[1]),
+                ndc=str(row[2]),
+                drug_name=_text(row[3]),
+                hcpcs_dosage=_text(row[4]),
+                pkg_size=_decimal(row[5]),
+                pkg_qty=_decimal(row[6]),
+                bill_units=_decimal(row[7]),
+                bill_units_pkg=_decimal(row[8]),
                 is_ndc=False,
-            )  # fmt: skip
+            )
             for row in rows
         )
     return CrosswalkFile(

@@ -178,7 +178,5 @@ def build_report(catalog: Catalog) -> CatalogReport:
         unparsed=unparsed,
         disagreements=disagreements,
         combination_notes=combinations,
-        skip_reports=[
-            report for kind in KINDS if (report := extract_report(catalog, kind)).kind
-        ],
+        skip_reports=[report for kind in KINDS if (report := extract_report(catalog, kind)).kind],
     )

@@ -239,7 +239,8 @@ class Catalog:
                 others = self._connection.execute(_ALTERNATES_SQL, (key,)).fetchall()
             except sqlite3.OperationalError:  # a catalog built before the table existed
                 others = []
-        alternates = [replace(_ndc_product(row), extra={"identifier": NOT_AN_NDC}) for row in others]
+        flagged = {"identifier": NOT_AN_NDC}
+        alternates = [replace(_ndc_product(row), extra=dict(flagged)) for row in others]
         return [_ndc_product(row) for row in rows] + alternates
 
     def ndc(self, ndc11: str) -> list[NdcProduct]:

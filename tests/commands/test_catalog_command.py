@@ -127,8 +127,12 @@ def test_build_prints_a_summary(run: Run, cms_files: dict[str, Path], tmp_path: 
     code, stdout, err = run(*_build_args(cms_files, out))
     assert code == 0, err
     assert f"catalog written: {out}" in stdout
-    assert "codes 1326 (J 1209, active J 1076)" in stdout
+    # J codes plus Q and A95xx-A96xx drug-like codes and the other ASP/crosswalk codes
+    assert "codes 1828 (J 1209, active J 1076)" in stdout
+    assert "NDCs 7124, other product identifiers 1," in stdout  # J7331's 12-digit identifier
     assert "built in" in stdout
+    assert "asp_ndc_hcpcs_crosswalk_2026q1.csv: 7125 rows read, 7125 imported, 0 skipped" in stdout
+    assert "383 modifier rows" in stdout
     assert out.is_file()
 
 

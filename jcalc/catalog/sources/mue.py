@@ -75,9 +75,7 @@ def read_mue(path: Path) -> MueFile:
     report.check(source)
     if not records:
         raise source.error("the table holds no HCPCS Level II rows")
-    return MueFile(
-        source_name=path.name, quarter=_quarter(source), records=records, report=report
-    )
+    return MueFile(source_name=path.name, quarter=_quarter(source), records=records, report=report)
 
 
 def _check_practitioner(source: Source) -> None:

@@ -106,8 +106,7 @@ class SkipReport:
         total = len(self.skipped)
         if total and not self.imported:
             raise source.error(
-                f"none of its {total} data rows can be used (first: "
-                f"{self.skipped[0].sentence()})"
+                f"none of its {total} data rows can be used (first: {self.skipped[0].sentence()})"
             )
         if total <= SKIP_COUNT_FLOOR or total <= SKIP_SHARE_LIMIT * self.rows_read:
             return

@@ -38,7 +38,8 @@ def xls_sheets(
         raise
     except Exception as exc:  # xlrd raises many types for a damaged workbook
         raise SourceFileError(
-            path, f"{where} is not a readable old-style Excel workbook ({type(exc).__name__}: {exc})"
+            path,
+            f"{where} is not a readable old-style Excel workbook ({type(exc).__name__}: {exc})",
         ) from exc
     return sheets
 

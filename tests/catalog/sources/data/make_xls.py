@@ -13,7 +13,7 @@ from pathlib import Path
 import xlwt  # type: ignore[import-not-found]
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
-from tests.catalog.sources import synth  # noqa: E402
+from tests.catalog.sources import synth
 
 
 def main() -> None:
