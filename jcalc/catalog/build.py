@@ -13,7 +13,7 @@ import re
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -56,13 +56,13 @@ from jcalc.catalog.sources.records import (
     AspFile,
     AspRecord,
     CrosswalkFile,
-    CrosswalkRecord,
     HcpcsFile,
     HcpcsRecord,
     MueFile,
     MueRecord,
 )
 from jcalc.catalog.sources.rows import SkipReport
+from jcalc.catalog.sources.spool import sorted_records
 from jcalc.catalog.store import CatalogError
 from jcalc.core.descriptor import Descriptor, DescriptorKind, parse_descriptor
 from jcalc.core.drug import LEVEL2_CODE_RE
@@ -174,16 +174,22 @@ def code_rows(hcpcs: HcpcsFile, asp: AspFile, crosswalk: CrosswalkFile, mue: Mue
     of the ASP file or the crosswalk."""
     hcpcs_by_code: dict[str, HcpcsRecord] = {record.code: record for record in hcpcs.records}
     asp_by_code: dict[str, AspRecord] = {record.code: record for record in asp.records}
-    crosswalk_dosage: dict[str, str] = {}
-    for xrecord in sorted(crosswalk.records, key=lambda r: (not r.is_ndc, r.code, r.ndc)):
-        if xrecord.hcpcs_dosage.strip():
-            crosswalk_dosage.setdefault(xrecord.code, xrecord.hcpcs_dosage.strip())
+    # per code, the dosage of its first row by (real NDC first, NDC): one pass, whatever the size
+    best: dict[str, tuple[bool, str, str]] = {}
+    crosswalk_codes: set[str] = set()
+    for xrecord in crosswalk.records:
+        crosswalk_codes.add(xrecord.code)
+        dosage = xrecord.hcpcs_dosage.strip()
+        key = (not xrecord.is_ndc, xrecord.ndc, dosage)
+        if dosage and (xrecord.code not in best or key < best[xrecord.code]):
+            best[xrecord.code] = key
+    crosswalk_dosage = {code: key[2] for code, key in best.items()}
     mue_by_code = _mue_by_code(mue)
     noc = hcpcs.noc_codes
 
     selected = {code for code, record in hcpcs_by_code.items() if is_drug_like(record)}
     selected |= set(asp_by_code)
-    selected |= {record.code for record in crosswalk.records}
+    selected |= crosswalk_codes
 
     rows: list[Row] = []
     for code in sorted(selected):
@@ -229,35 +235,30 @@ def code_rows(hcpcs: HcpcsFile, asp: AspFile, crosswalk: CrosswalkFile, mue: Mue
     return rows
 
 
-def ndc_rows(crosswalk: CrosswalkFile, *, alternates: bool = False) -> list[Row]:
+def ndc_rows(crosswalk: CrosswalkFile, *, alternates: bool = False) -> Iterator[Row]:
     """Rows of ``ndcs``, one per (NDC, HCPCS) pair, sorted; a repeated pair keeps its first row.
 
     With ``alternates``, the rows of the products whose identifier is not an NDC instead (the
-    ``alternate_products`` table: ``identifier`` in place of ``ndc``).
+    ``alternate_products`` table: ``identifier`` in place of ``ndc``). A generator: a spooled
+    crosswalk is sorted on disk and never held whole.
     """
-    rows: dict[tuple[str, str], Row] = {}
     key = "identifier" if alternates else "ndc"
-
-    def sort_key(record: CrosswalkRecord) -> tuple[str, ...]:
-        return (record.code, record.ndc, record.labeler, record.drug_name, record.hcpcs_dosage)
-
-    chosen = (record for record in crosswalk.records if record.is_ndc != alternates)
-    for record in sorted(chosen, key=sort_key):
-        rows.setdefault(
-            (record.code, record.ndc),
-            {
-                key: record.ndc,
-                "hcpcs": record.code,
-                "labeler": record.labeler.strip(),
-                "drug_name": record.drug_name.strip(),
-                "hcpcs_dosage": record.hcpcs_dosage.strip(),
-                "pkg_size": _decimal_text(record.pkg_size),
-                "pkg_qty": _decimal_text(record.pkg_qty),
-                "bill_units": _decimal_text(record.bill_units),
-                "bill_units_pkg": _decimal_text(record.bill_units_pkg),
-            },
-        )
-    return list(rows.values())
+    last: tuple[str, str] | None = None
+    for record in sorted_records(crosswalk.records, is_ndc=not alternates):
+        if (record.code, record.ndc) == last:
+            continue
+        last = (record.code, record.ndc)
+        yield {
+            key: record.ndc,
+            "hcpcs": record.code,
+            "labeler": record.labeler.strip(),
+            "drug_name": record.drug_name.strip(),
+            "hcpcs_dosage": record.hcpcs_dosage.strip(),
+            "pkg_size": _decimal_text(record.pkg_size),
+            "pkg_qty": _decimal_text(record.pkg_qty),
+            "bill_units": _decimal_text(record.bill_units),
+            "bill_units_pkg": _decimal_text(record.bill_units_pkg),
+        }
 
 
 def kept_aliases(aliases: Iterable[Alias], codes: set[str]) -> list[Alias]:
@@ -406,10 +407,10 @@ def _fsync_directory(path: Path) -> None:
 def _write_tables(
     db: sqlite_utils.Database,
     codes: list[Row],
-    ndcs: list[Row],
+    ndcs: Iterable[Row],
     aliases: list[Row],
     meta: list[Row],
-    extra: dict[str, list[Row]],
+    extra: dict[str, Iterable[Row]],
 ) -> None:
     db.table("meta").create(META_COLUMNS, pk="key", not_null={"value"})
     db.table("codes").create(CODES_COLUMNS, pk=CODES_PK, not_null=set(CODES_NOT_NULL))
@@ -495,6 +496,7 @@ def write_catalog(
             counts = {
                 name: int(db.execute(sql).fetchone()[0]) for name, sql in COUNT_QUERIES.items()
             }
+            counts_extra = int(db.execute(f"SELECT COUNT(*) FROM {PRODUCTS_TABLE}").fetchone()[0])
             parsed, per_amount = _parse_counts(db)
             report("compacting", 0.9)
             db.conn.commit()
@@ -528,7 +530,7 @@ def write_catalog(
         seconds=time.perf_counter() - started,
         warnings=warnings,
         skip_reports=reports,
-        alternate_products=len(alternates),
+        alternate_products=counts_extra,
     )
 
 

@@ -30,6 +30,7 @@ from jcalc.catalog.sources.rows import (
     row_code_or_skip,
     short_rows,
 )
+from jcalc.catalog.sources.spool import RecordSpool
 
 _HYPHENATED: Final = re.compile(r"([0-9]+)-([0-9]+)-([0-9]+)")
 _SHAPES: Final = frozenset({(5, 4, 2), (4, 4, 2), (5, 3, 2), (5, 4, 1)})
@@ -99,7 +100,8 @@ def read_crosswalk(path: Path) -> CrosswalkFile:
     start, end = effective_dates(source)
     cells = source.columns
     report = new_report(source)
-    records: list[CrosswalkRecord] = []
+    records = RecordSpool()
+    alternates = 0
     for index, row in source.data_rows(short_rows(report)):
         report.rows_read += 1
         try:
@@ -112,6 +114,8 @@ def read_crosswalk(path: Path) -> CrosswalkFile:
         except RowSkipped as skipped:
             report.skip(index + 1, skipped.reason, skipped.detail)
             continue
+
+        alternates += not is_ndc
 
         def text(key: str, row: list[str] = row) -> str:
             return clean_text(row[cells[key]]) if key in cells else ""
@@ -133,7 +137,6 @@ def read_crosswalk(path: Path) -> CrosswalkFile:
         )
     report.imported = len(records)
     report.check(source)
-    alternates = sum(1 for record in records if not record.is_ndc)
     if alternates * 2 > len(records):
         raise source.error(
             f"{alternates} of its {len(records)} rows have no NDC in the NDC2 column: the "

@@ -11,19 +11,30 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import warnings
 import zipfile
 import zlib
 from calendar import monthrange
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Final, Literal
 
 from jcalc.catalog.sources.errors import SourceFileError
+from jcalc.catalog.sources.streams import (
+    MAX_INFLATED_BYTES,
+    Opener,
+    csv_stream,
+    file_opener,
+    member_opener,
+    read_text,
+    scan,
+    too_large,
+)
 
 Kind = Literal["hcpcs", "asp", "crosswalk", "mue"]
 KINDS: Final[tuple[Kind, ...]] = ("hcpcs", "asp", "crosswalk", "mue")
@@ -279,9 +290,13 @@ def check_file(path: Path) -> None:
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
-    """The file's bytes (or its first ``limit`` bytes)."""
+    """The file's bytes (or its first ``limit`` bytes); a file larger than any CMS file is
+    refused before it is read."""
     try:
         if limit is None:
+            size = path.stat().st_size
+            if size > MAX_INFLATED_BYTES:
+                raise too_large(path, size)
             return path.read_bytes()
         with path.open("rb") as handle:
             return handle.read(limit)
@@ -328,10 +343,25 @@ def zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 def read_member(
     path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int | None = None
 ) -> bytes:
-    """Bytes of one zip member (checked against its CRC when read whole)."""
+    """Bytes of one zip member (checked against its CRC when read whole).
+
+    A member read whole must not inflate beyond MAX_INFLATED_BYTES: its declared size is checked
+    first and the bytes are counted while inflating (a header may lie).
+    """
+    if limit is None and info.file_size > MAX_INFLATED_BYTES:
+        raise too_large(path, info.file_size, info.filename)
     try:
         with archive.open(info) as handle:
-            return handle.read() if limit is None else handle.read(limit)
+            if limit is not None:
+                return handle.read(limit)
+            chunks: list[bytes] = []
+            total = 0
+            while chunk := handle.read(1024 * 1024):
+                total += len(chunk)
+                if total > MAX_INFLATED_BYTES:
+                    raise too_large(path, total, info.filename)
+                chunks.append(chunk)
+            return b"".join(chunks)
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -501,6 +531,9 @@ class Source:
     text: str  # the fixed-width text; "" for tables
     ended_cleanly: bool  # False when a CSV does not end with a line break
     archive: bytes | None  # the zip's bytes when path is a zip of files
+    # Every row from the first, streamed again from the file (``rows`` then holds only the
+    # first rows, where the header was found); None when ``rows`` holds them all.
+    stream: Callable[[], Iterator[list[str]]] | None = None
 
     @property
     def name(self) -> str:
@@ -524,6 +557,19 @@ class Source:
         lines = (" ".join(cell for cell in row if cell.strip()) for row in self.rows[: self.header])
         return "\n".join(line for line in lines if line)
 
+    def _rows_after_header(self) -> Iterator[tuple[int, list[str], bool]]:
+        """(index, row, whether it is the last row) of every row below the header."""
+        rows: Iterator[list[str]] = self.stream() if self.stream is not None else iter(self.rows)
+        previous: tuple[int, list[str]] | None = None
+        for index, row in enumerate(rows):
+            if index <= self.header:
+                continue
+            if previous is not None:
+                yield previous[0], previous[1], False
+            previous = (index, row)
+        if previous is not None:
+            yield previous[0], previous[1], True
+
     def data_rows(
         self, short: Callable[[int, str], None] | None = None
     ) -> Iterator[tuple[int, list[str]]]:
@@ -539,12 +585,10 @@ class Source:
             index for key, index in self.columns.items() if COLUMNS[self.kind][key].required
         ]
         needed = max(required, default=0) + 1
-        last = len(self.rows) - 1
-        for index in range(self.header + 1, len(self.rows)):
-            row = self.rows[index]
+        for index, row, is_last in self._rows_after_header():
             if not any(cell.strip() for cell in row):
                 continue
-            if index == last and not self.ended_cleanly and len(row) < width:
+            if is_last and not self.ended_cleanly and len(row) < width:
                 raise self.error(
                     f"the row has {len(row)} of the header's {width} columns and the file ends "
                     "without a line break: the file looks truncated",
@@ -708,11 +752,13 @@ def _from_zip(path: Path, data: bytes, archive: zipfile.ZipFile, expected: Kind)
         raise SourceFileError(
             path, f"the zip holds no file of {KIND_NAMES[expected]} (it holds {listed})"
         )
-    content = read_member(path, archive, chosen)
     if chosen.filename.lower().endswith(_BOOK_SUFFIXES):
+        content = read_member(path, archive, chosen)
+        if is_zip(content):
+            with open_zip(path, content) as book:
+                check_workbook_sizes(path, book, chosen.filename)
         return _from_workbook(path, chosen.filename, content, expected, data)
-    text = decode(path, content, chosen.filename)
-    return _from_text(path, chosen.filename, text, expected, data)
+    return _from_stream(path, chosen.filename, member_opener(path, data, chosen), expected, data)
 
 
 def open_source(path: Path, expected: Kind) -> Source:
@@ -723,16 +769,41 @@ def open_source(path: Path, expected: Kind) -> Source:
     """
     path = Path(path)
     check_file(path)
-    data = read_bytes(path)
-    if is_zip(data):
+    head = read_bytes(path, HEAD_BYTES)
+    if is_zip(head) or is_old_excel(head):
+        data = read_bytes(path)
+        if is_old_excel(data):
+            return _from_workbook(path, None, data, expected, None)
         archive = open_zip(path, data)
         with archive:
             if is_workbook(archive):
+                check_workbook_sizes(path, archive)
                 return _from_workbook(path, None, data, expected, None)
             return _from_zip(path, data, archive, expected)
-    if is_old_excel(data):
-        return _from_workbook(path, None, data, expected, None)
-    return _from_text(path, None, decode(path, data), expected, None)
+    return _from_stream(path, None, file_opener(path), expected, None)
+
+
+def check_workbook_sizes(path: Path, archive: zipfile.ZipFile, member: str | None = None) -> None:
+    """Refuse a workbook whose parts inflate beyond the limit (before openpyxl reads them)."""
+    total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_INFLATED_BYTES:
+        raise too_large(path, total, member)
+
+
+def _from_stream(
+    path: Path, member: str | None, opener: Opener, expected: Kind, archive: bytes | None
+) -> Source:
+    """A CSV or fixed-width text file, streamed: only its first rows are held."""
+    scanned = scan(path, opener, member)
+    if looks_fixed_width(decode_head(scanned.head)):
+        return _from_text(path, member, read_text(opener, scanned), expected, archive)
+
+    def rows() -> Iterator[list[str]]:
+        return csv_stream(path, opener, scanned, member)
+
+    head = list(itertools.islice(rows(), HEADER_SEARCH_ROWS + 1))
+    source = _with_header(path, member, head, expected, scanned.ended_cleanly, archive)
+    return replace(source, stream=rows)
 
 
 def effective_dates(source: Source) -> tuple[date, date]:

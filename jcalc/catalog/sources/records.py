@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -89,7 +90,7 @@ class CrosswalkFile:
     source_name: str
     effective_from: date
     effective_to: date
-    records: list[CrosswalkRecord]
+    records: Sequence[CrosswalkRecord]  # a RecordSpool (on disk) for very large files
     report: SkipReport = field(default_factory=_no_report, compare=False)
 
 
