@@ -278,3 +278,27 @@ def test_python_m_jcalc_catalog_error(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert_one_error_line(result.stderr, "gone.sqlite")
+
+
+@pytest.mark.needs_shared
+def test_build_and_report_list_the_skipped_rows(
+    run: Run, cms_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """A MUE value that overflows (issue 11) and a stray character are skipped, not fatal."""
+    mue = tmp_path / "mue_practitioner_2026q2_level2.csv"
+    lines = cms_files["mue"].read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].split(",")[0] + ",99999999999999999999999,3,Clinical: Data"
+    lines[9] = lines[9].split(",")[0] + ",12?,3,Clinical: Data"
+    mue.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "catalog.sqlite"
+    code, stdout, err = run(*_build_args(cms_files, out, mue=mue))
+    assert code == 0, err
+    assert "mue_practitioner_2026q2_level2.csv: 4523 rows read, 4521 imported, 2 skipped" in stdout
+    assert "skipped 1 (impossible value): row 6: the MUE value '99999999999999999999999'" in stdout
+    code, report, _err = run("catalog", "report", "--catalog", out)
+    assert code == 0
+    assert "    number unreadable: row 10: the MUE value '12?' of" in report
+    code, data, _err = run("catalog", "report", "--catalog", out, "--json")
+    rows = {item["kind"]: item for item in json.loads(data)["source_rows"]}
+    assert rows["mue"]["skipped_by_reason"] == {"impossible value": 1, "number unreadable": 1}
+    assert rows["crosswalk"]["rows_read"] == 7125

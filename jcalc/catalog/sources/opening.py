@@ -359,7 +359,7 @@ def read_member(
             while chunk := handle.read(1024 * 1024):
                 total += len(chunk)
                 if total > MAX_INFLATED_BYTES:
-                    raise too_large(path, total, info.filename)
+                    raise too_large(path, total, info.filename, counted=True)
                 chunks.append(chunk)
             return b"".join(chunks)
     except (
@@ -475,6 +475,8 @@ def xlsx_sheets(
     """Rows of every worksheet of an .xlsx workbook (cells as text)."""
     import openpyxl  # slow to import; only some inputs need it
 
+    with open_zip(path, data) as book_parts:  # refuse parts that inflate beyond the limit
+        check_workbook_sizes(path, book_parts, member)
     sheets: list[list[list[str]]] = []
     try:
         with warnings.catch_warnings():
@@ -754,9 +756,6 @@ def _from_zip(path: Path, data: bytes, archive: zipfile.ZipFile, expected: Kind)
         )
     if chosen.filename.lower().endswith(_BOOK_SUFFIXES):
         content = read_member(path, archive, chosen)
-        if is_zip(content):
-            with open_zip(path, content) as book:
-                check_workbook_sizes(path, book, chosen.filename)
         return _from_workbook(path, chosen.filename, content, expected, data)
     return _from_stream(path, chosen.filename, member_opener(path, data, chosen), expected, data)
 
@@ -777,7 +776,6 @@ def open_source(path: Path, expected: Kind) -> Source:
         archive = open_zip(path, data)
         with archive:
             if is_workbook(archive):
-                check_workbook_sizes(path, archive)
                 return _from_workbook(path, None, data, expected, None)
             return _from_zip(path, data, archive, expected)
     return _from_stream(path, None, file_opener(path), expected, None)

@@ -35,14 +35,17 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):,.0f} MB"
 
 
-def too_large(path: Path, size: int, member: str | None = None) -> SourceFileError:
-    """The error for a file (or zip member) larger than any CMS file."""
+def too_large(
+    path: Path, size: int, member: str | None = None, *, counted: bool = False
+) -> SourceFileError:
+    """The error for a file (or zip member) larger than any CMS file; ``counted`` when the size
+    was found while reading (the read stopped there) rather than declared."""
     what = f"'{member}' inside the zip inflates to" if member else "the file is"
-    more = "at least " if size > MAX_INFLATED_BYTES and member else ""
+    amount = f"more than {_mb(MAX_INFLATED_BYTES)}" if counted else _mb(size)
     return SourceFileError(
         path,
-        f"{what} {more}{_mb(size)}, more than any CMS file (the limit is "
-        f"{_mb(MAX_INFLATED_BYTES)}): this is not a CMS file, or it is damaged",
+        f"{what} {amount}, more than any CMS file (the limit is {_mb(MAX_INFLATED_BYTES)}): "
+        "this is not a CMS file, or it is damaged",
     )
 
 
@@ -78,7 +81,9 @@ def file_opener(path: Path) -> Opener:
         except OSError as exc:
             raise SourceFileError(path, f"the file cannot be read ({exc.strerror})") from exc
         with handle:
-            limited = _Limited(handle, MAX_INFLATED_BYTES, lambda n: too_large(path, n))
+            limited = _Limited(
+                handle, MAX_INFLATED_BYTES, lambda n: too_large(path, n, counted=True)
+            )
             yield io.BufferedReader(limited, CHUNK)
 
     return opened
@@ -104,7 +109,9 @@ def member_opener(path: Path, archive_bytes: bytes, info: zipfile.ZipInfo) -> Op
             raise damaged(exc) from exc
         with archive, member:
             limited = _Limited(
-                member, MAX_INFLATED_BYTES, lambda n: too_large(path, n, info.filename)
+                member,
+                MAX_INFLATED_BYTES,
+                lambda n: too_large(path, n, info.filename, counted=True),
             )
             try:
                 yield io.BufferedReader(limited, CHUNK)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jcalc.catalog.sources.errors import SourceFileError
-from jcalc.catalog.sources.hcpcs import is_noc_description, read_hcpcs
+from jcalc.catalog.sources.hcpcs import is_noc_description, read_hcpcs, release_of
 from jcalc.catalog.sources.records import HcpcsFile, HcpcsRecord
 from tests.catalog.sources import synth
 
@@ -451,3 +451,40 @@ def test_reference_extracted_txt_and_xlsx(
     assert [r for r in from_xlsx.records if r.code.startswith("J") and r.code != "J8560"] == [
         r for r in from_txt.records if r.code.startswith("J") and r.code != "J8560"
     ]
+
+
+def _dated(code: str, added: date, effective: date) -> HcpcsRecord:
+    return HcpcsRecord(code, "Injection", "Inj", added, effective, None, "N")
+
+
+def test_release_from_a_month_in_the_name() -> None:
+    assert release_of(("HCPC2026_APR_ANWEB_03102026.txt",), []) == "2026-04"
+    assert release_of(("x.txt", "october-2025-alpha-numeric-hcpcs-file.zip"), []) == "2025-10"
+
+
+def test_release_of_an_annual_file_from_its_year_and_content() -> None:
+    records = [
+        _dated("J9312", date(2019, 1, 1), date(2019, 1, 1)),
+        _dated("J9310", date(1998, 1, 1), date(2018, 7, 1)),
+        _dated("J9999", date(2020, 4, 1), date(2020, 4, 1)),  # beyond the named year: ignored
+    ]
+    assert release_of(("HCPC2019_CONTR_ANWEB.txt",), records) == "2019-01"
+    later = [*records, _dated("J9311", date(2019, 4, 1), date(2019, 4, 1))]
+    assert release_of(("2019-Alpha-Numeric-HCPCS-File.zip",), later) == "2019-04"
+    assert release_of(("hcpcs.txt",), later) == "2020-04"  # no name: the latest date
+    assert release_of(("HCPC2021_ANWEB.txt",), records) == "2021-01"  # nothing dated that year
+    assert release_of(("hcpcs.txt",), []) == ""
+
+
+def test_the_2019_annual_file_has_a_release(cms_dir: Path, tmp_path: Path) -> None:
+    zipped = read_hcpcs(cms_dir / "cms-hcpcs-2019" / "2019-Alpha-Numeric-HCPCS-File.zip")
+    assert zipped.release == "2019-01"
+    assert zipped.report.skipped == []
+    with zipfile.ZipFile(cms_dir / "cms-hcpcs-2019" / "2019-Alpha-Numeric-HCPCS-File.zip") as z:
+        text = z.read("HCPC2019_CONTR_ANWEB.txt")
+    assert text.startswith(b"***Disclaimers")
+    path = tmp_path / "HCPC2019_CONTR_ANWEB.txt"
+    path.write_bytes(text)
+    plain = read_hcpcs(path)  # the text alone, disclaimer block first: no longer "no header row"
+    assert plain.release == "2019-01"
+    assert plain.records == zipped.records
