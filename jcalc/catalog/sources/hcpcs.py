@@ -16,7 +16,6 @@ from jcalc.catalog.sources.opening import (
     FIXED_RECORD_LENGTH,
     HEADER_SEARCH_ROWS,
     LEVEL2_CODE,
-    MONTHS,
     Source,
     clean_text,
     csv_rows,
@@ -24,7 +23,6 @@ from jcalc.catalog.sources.opening import (
     is_record_line,
     normalize_header,
     open_source,
-    parse_yyyymmdd,
     read_member,
     xlsx_sheets,
     zip_members,
@@ -39,6 +37,7 @@ from jcalc.catalog.sources.rows import (
     new_report,
     short_rows,
 )
+from jcalc.catalog.sources.values import MONTHS, parse_yyyymmdd
 
 # Field positions of the fixed-width record (0-based slices of the 1-based positions in
 # HCPC2026_recordlayout.txt; checked against the layout when the zip holds it).

@@ -12,7 +12,6 @@ from jcalc.catalog.sources.opening import (
     clean_text,
     normalize_header,
     open_source,
-    quarter_of,
 )
 from jcalc.catalog.sources.records import MueFile, MueRecord
 from jcalc.catalog.sources.rows import (
@@ -23,6 +22,7 @@ from jcalc.catalog.sources.rows import (
     new_report,
     short_rows,
 )
+from jcalc.catalog.sources.values import quarter_of
 
 _MAI: Final = re.compile(r"\s*([123])(?![0-9])")
 _OTHER_TABLES: Final = (

@@ -16,14 +16,18 @@ import re
 import warnings
 import zipfile
 import zlib
-from calendar import monthrange
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
-from typing import Final, Literal
+from typing import Final
 
+from jcalc.catalog.sources.columns import COLUMNS, HeaderGuess, map_columns, scan_header
+from jcalc.catalog.sources.columns import HEADER_SEARCH_ROWS as HEADER_SEARCH_ROWS
+from jcalc.catalog.sources.columns import KIND_NAMES as KIND_NAMES
+from jcalc.catalog.sources.columns import KINDS as KINDS
+from jcalc.catalog.sources.columns import Kind as Kind
+from jcalc.catalog.sources.columns import normalize_header as normalize_header
 from jcalc.catalog.sources.errors import SourceFileError
 from jcalc.catalog.sources.streams import (
     MAX_INFLATED_BYTES,
@@ -35,18 +39,9 @@ from jcalc.catalog.sources.streams import (
     scan,
     too_large,
 )
-
-Kind = Literal["hcpcs", "asp", "crosswalk", "mue"]
-KINDS: Final[tuple[Kind, ...]] = ("hcpcs", "asp", "crosswalk", "mue")
-KIND_NAMES: Final[dict[Kind, str]] = {
-    "hcpcs": "the HCPCS Level II file",
-    "asp": "the ASP payment limit file",
-    "crosswalk": "the ASP NDC-HCPCS crosswalk",
-    "mue": "the practitioner MUE table",
-}
+from jcalc.catalog.sources.values import effective_range, quarter_dates, quarter_of
 
 HEAD_BYTES: Final = 128 * 1024  # how much of a file is read to sniff what it is
-HEADER_SEARCH_ROWS: Final = 60  # the header row must be among the first rows
 FIXED_RECORD_LENGTH: Final = 320  # HCPCS fixed-width record
 
 LEVEL2_CODE: Final = re.compile(r"[A-Z][0-9]{4}")
@@ -56,208 +51,7 @@ ANY_CODE: Final = re.compile(r"[A-Z0-9]{5}")
 
 _ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 _FIXED_WIDTH_LINE: Final = re.compile(r"[ A-Z0-9]{5}[0-9]{5}[3478]")
-
-
-# ---------------------------------------------------------------- header names
-
-
-def normalize_header(text: str) -> str:
-    """Header cell reduced to lowercase letters and digits: "PKG SIZE" → "pkgsize"."""
-    return _NON_ALNUM.sub("", text.lower())
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column a reader needs, known by several spellings of its (normalized) header name."""
-
-    label: str  # the name shown in messages, as CMS spells it today
-    names: frozenset[str]
-    pattern: re.Pattern[str] | None = None
-    required: bool = True
-
-    def matches(self, normalized: str) -> bool:
-        """Whether a normalized header cell names this column."""
-        if normalized in self.names:
-            return True
-        return self.pattern is not None and self.pattern.fullmatch(normalized) is not None
-
-
-def _col(label: str, *names: str, pattern: str | None = None, required: bool = True) -> Column:
-    return Column(label, frozenset(names), re.compile(pattern) if pattern else None, required)
-
-
-_CODE_NAMES: Final = (
-    "hcpcscode",
-    "hcpcs",
-    "hcpc",
-    "hcpcscd",
-    "code",
-    "hcpcscptcode",
-    "cpthcpcscode",
-    "hcpcsorcptcode",
-    "hcpcscpt",
-    "billingcode",
-)
-_YEAR_CODE: Final = r"(?:19|20)[0-9]{2}(?:hcpcs)?code"  # "_2026_CODE" → "2026code"
-_SHORT_NAMES: Final = ("shortdescription", "shortdesc", "description", "shortdescriptor")
-_DOSAGE_NAMES: Final = (
-    "hcpcscodedosage",
-    "hcpcsdosage",
-    "dosage",
-    "codedosage",
-    "hcpcsdose",
-    "dosagedescriptor",
-)
-
-ASP_COLUMNS: Final[dict[str, Column]] = {
-    "code": _col("HCPCS Code", *_CODE_NAMES, pattern=_YEAR_CODE),
-    "short_description": _col("Short Description", *_SHORT_NAMES, required=False),
-    "dosage": _col("HCPCS Code Dosage", *_DOSAGE_NAMES),
-    "payment_limit": _col(
-        "Payment Limit", "paymentlimit", "paymentallowancelimit", "paymentlimitamount"
-    ),
-    "notes": _col("Notes", "notes", "note", "comments", "comment", required=False),
-}
-
-CROSSWALK_COLUMNS: Final[dict[str, Column]] = {
-    "code": _col("_YYYY_CODE", *_CODE_NAMES, pattern=_YEAR_CODE),
-    "short_description": _col("Short Description", *_SHORT_NAMES, required=False),
-    "labeler": _col("LABELER NAME", "labelername", "labeler", "manufacturer", required=False),
-    "ndc": _col("NDC2", "ndc2", "ndc", "ndc11", "ndccode", "ndc11digit", "11digitndc"),
-    "drug_name": _col("Drug Name", "drugname", "productname", "brandname", required=False),
-    "dosage": _col("HCPCS dosage", *_DOSAGE_NAMES),
-    "pkg_size": _col("PKG SIZE", "pkgsize", "packagesize"),
-    "pkg_qty": _col(
-        "PKG QTY", "pkgqty", "packagequantity", "packageqty", "pkgquantity", required=False
-    ),
-    "bill_units": _col(
-        "BILLUNITS",
-        "billunits",
-        "billableunits",
-        "billunit",
-        "billunitsperitem",
-        "billableunitsperitem",
-    ),
-    "bill_units_pkg": _col(
-        "BILLUNITSPKG",
-        "billunitspkg",
-        "billableunitspkg",
-        "billunitsperpkg",
-        "billableunitsperpkg",
-        "billunitsperpackage",
-        "billableunitsperpackage",
-        required=False,
-    ),
-}
-
-MUE_COLUMNS: Final[dict[str, Column]] = {
-    "code": _col("HCPCS/CPT Code", *_CODE_NAMES),
-    "value": _col("Practitioner Services MUE Values", "mue", pattern=r"[a-z]*muevalues?"),
-    "mai": _col("MUE Adjudication Indicator", "mai", pattern=r"[a-z]*adjudicationindicator"),
-    "rationale": _col("MUE Rationale", pattern=r"[a-z]*rationale", required=False),
-}
-
-HCPCS_COLUMNS: Final[dict[str, Column]] = {
-    "code": _col("HCPC", "hcpc", "hcpcs", "hcpcscode", "code"),
-    "recid": _col("RECID", "recid", "recordid", required=False),
-    "long_description": _col("LONG DESCRIPTION", "longdescription", "longdesc"),
-    "short_description": _col("SHORT DESCRIPTION", "shortdescription", "shortdesc", required=False),
-    "xref1": _col("XREF1", "xref1", required=False),
-    "xref2": _col("XREF2", "xref2", required=False),
-    "xref3": _col("XREF3", "xref3", required=False),
-    "xref4": _col("XREF4", "xref4", required=False),
-    "xref5": _col("XREF5", "xref5", required=False),
-    "add_date": _col("ADD DT", "adddt", "adddate", "codeaddeddate", required=False),
-    "effective_date": _col(
-        "ACT EFF DT", "actefft", "acteffdt", "actioneffectivedate", "effdt", required=False
-    ),
-    "termination_date": _col("TERM DT", "termdt", "termdate", "terminationdate"),
-    "action_code": _col("ACTION CD", "actioncd", "actioncode", required=False),
-}
-
-COLUMNS: Final[dict[Kind, dict[str, Column]]] = {
-    "hcpcs": HCPCS_COLUMNS,
-    "asp": ASP_COLUMNS,
-    "crosswalk": CROSSWALK_COLUMNS,
-    "mue": MUE_COLUMNS,
-}
-
-# Columns whose presence together identifies a kind of file (checked in this order).
-_SIGNATURES: Final[tuple[tuple[Kind, tuple[str, ...]], ...]] = (
-    ("crosswalk", ("ndc", "bill_units")),
-    ("mue", ("value", "mai")),
-    ("hcpcs", ("long_description", "short_description", "termination_date")),
-    ("asp", ("payment_limit", "dosage")),
-)
-
-
-def map_columns(cells: Sequence[str], columns: dict[str, Column]) -> dict[str, int]:
-    """Index of each known column in a header row (first matching cell; one column per cell)."""
-    normalized = [normalize_header(cell) for cell in cells]
-    found: dict[str, int] = {}
-    used: set[int] = set()
-    for key, column in columns.items():
-        for index, name in enumerate(normalized):
-            if index not in used and name and column.matches(name):
-                found[key] = index
-                used.add(index)
-                break
-    return found
-
-
-def classify_header(cells: Sequence[str]) -> Kind | None:
-    """The kind of file whose identifying columns this row names, or None."""
-    if sum(1 for cell in cells if cell.strip()) < 2:
-        return None
-    for kind, keys in _SIGNATURES:
-        found = map_columns(cells, COLUMNS[kind])
-        if all(key in found for key in keys) and "code" in found:
-            return kind
-    return None
-
-
-def _partial_score(cells: Sequence[str], kind: Kind, *, need_code: bool) -> int:
-    """Known columns of ``kind`` a row names; without the code column, one less (or 0)."""
-    found = map_columns(cells, COLUMNS[kind])
-    if "code" in found:
-        return len(found)
-    return 0 if need_code else len(found) - 1
-
-
-@dataclass(frozen=True)
-class HeaderGuess:
-    """Where a header row was found, for which kind of file, and whether it is complete."""
-
-    index: int
-    kind: Kind
-    complete: bool
-
-
-def scan_header(rows: Sequence[Sequence[str]], expected: Kind | None) -> HeaderGuess | None:
-    """First row naming a kind's identifying columns; else a likely header of ``expected``.
-
-    Without ``expected``, a row naming the code and two more known columns of some kind counts
-    as its header.
-    """
-    head = rows[:HEADER_SEARCH_ROWS]
-    for index, row in enumerate(head):
-        kind = classify_header(row)
-        if kind is not None:
-            return HeaderGuess(index, kind, True)
-    candidates: tuple[Kind, ...] = (expected,) if expected is not None else KINDS
-    minimum = 2 if expected is not None else 3
-    best: HeaderGuess | None = None
-    best_score = minimum - 1
-    for index, row in enumerate(head):
-        for kind in candidates:
-            score = _partial_score(row, kind, need_code=expected is None)
-            if score > best_score:
-                best, best_score = HeaderGuess(index, kind, False), score
-        if best is not None:
-            break
-    return best
 
 
 def is_record_line(line: str) -> bool:
@@ -832,135 +626,3 @@ def row_code(source: Source, row: list[str], index: int) -> str | None:
     if not others:
         return None
     raise source.error(f"'{code}' is not a HCPCS code", index)
-
-
-# ---------------------------------------------------------------- values
-
-
-_NONE_WORDS: Final = frozenset({"", "N/A", "NA", "N.A.", "-", "--", "—"})
-_PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_GROUPED_NUMBER: Final = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    """Decimal of a number cell ("1,000.50", "$3", "137.828"); None for blank or "N/A".
-
-    Raises ValueError for anything else.
-    """
-    cleaned = text.strip().replace("$", "").replace(" ", "")
-    if cleaned.upper() in _NONE_WORDS:
-        return None
-    if _GROUPED_NUMBER.fullmatch(cleaned):
-        cleaned = cleaned.replace(",", "")
-    elif not _PLAIN_NUMBER.fullmatch(cleaned):
-        raise ValueError(text)
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation as exc:  # unreachable after the pattern check; kept as a guard
-        raise ValueError(text) from exc
-
-
-def parse_yyyymmdd(text: str) -> date | None:
-    """Date of a YYYYMMDD cell (also YYYY-MM-DD); None when blank. Raises ValueError."""
-    cleaned = text.strip().replace("-", "")
-    if not cleaned or set(cleaned) == {"0"}:
-        return None
-    if len(cleaned) != 8 or not cleaned.isdigit():
-        raise ValueError(text)
-    return date(int(cleaned[:4]), int(cleaned[4:6]), int(cleaned[6:]))
-
-
-MONTHS: Final[dict[str, int]] = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-
-_WORD_DATE: Final = r"([A-Za-z]{3,9})\.?\s+([0-9]{1,2}),?\s+((?:19|20)[0-9]{2})"
-_NUMERIC_DATE: Final = r"([0-9]{1,2})[/-]([0-9]{1,2})[/-]((?:19|20)[0-9]{2})"
-_EFFECTIVE_RANGE: Final = re.compile(
-    rf"effective\s+(?:from\s+)?(?:{_WORD_DATE}|{_NUMERIC_DATE})\s*"
-    rf"(?:through|thru|to|until|-|–|—)\s*(?:{_WORD_DATE}|{_NUMERIC_DATE})",
-    re.IGNORECASE,
-)
-
-
-def _date_from_groups(groups: Sequence[str | None]) -> date | None:
-    month_name, day, year, num_month, num_day, num_year = groups
-    try:
-        if month_name is not None and day is not None and year is not None:
-            month = MONTHS.get(month_name.lower())
-            return None if month is None else date(int(year), month, int(day))
-        if num_month is not None and num_day is not None and num_year is not None:
-            return date(int(num_year), int(num_month), int(num_day))
-    except ValueError:
-        return None
-    return None
-
-
-def effective_range(text: str) -> tuple[date, date] | None:
-    """Dates of "Effective January 1, 2026 through March 31, 2026" (or 01/01/2026 - 03/31/2026)."""
-    match = _EFFECTIVE_RANGE.search(text)
-    if match is None:
-        return None
-    start = _date_from_groups(match.groups()[:6])
-    end = _date_from_groups(match.groups()[6:])
-    if start is None or end is None or end < start:
-        return None
-    return start, end
-
-
-_QUARTER_PATTERNS: Final = (
-    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[\s_-]*q([1-4])(?![0-9])", re.IGNORECASE),
-    re.compile(r"(?<![a-z])q([1-4])[\s_-]*((?:19|20)[0-9]{2})(?![0-9])", re.IGNORECASE),
-)
-_QUARTER_DATE: Final = re.compile(
-    r"(?<![0-9])([0-9]{1,2})[-/_.]([0-9]{1,2})[-/_.]((?:19|20)[0-9]{2})(?![0-9])"
-)
-_MONTH_YEAR: Final = re.compile(
-    r"(?<![a-z])([a-z]{3,9})\.?[\s_-]*(?:[0-9]{1,2},?[\s_-]*)?((?:19|20)[0-9]{2})(?![0-9])",
-    re.IGNORECASE,
-)
-
-
-def quarter_of(text: str) -> tuple[int, int] | None:
-    """(year, quarter) named in a file name or title line.
-
-    Understands "2026q2", "2026-Q2", "Q2 2026", "Eff_04-01-2026" and "April 1, 2026".
-    """
-    for number, pattern in enumerate(_QUARTER_PATTERNS):
-        match = pattern.search(text)
-        if match:
-            year, quarter = (match[1], match[2]) if number == 0 else (match[2], match[1])
-            return int(year), int(quarter)
-    for match in _QUARTER_DATE.finditer(text):
-        month = int(match[1])
-        if 1 <= month <= 12:
-            return int(match[3]), (month - 1) // 3 + 1
-    for match in _MONTH_YEAR.finditer(text):
-        named = MONTHS.get(match[1].lower())
-        if named is not None:
-            return int(match[2]), (named - 1) // 3 + 1
-    return None
-
-
-def quarter_dates(year: int, quarter: int) -> tuple[date, date]:
-    """First and last day of a calendar quarter."""
-    last_month = quarter * 3
-    return date(year, last_month - 2, 1), date(year, last_month, monthrange(year, last_month)[1])

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
-from jcalc.catalog.sources.opening import ANY_CODE, Source, parse_decimal
+from jcalc.catalog.sources.opening import ANY_CODE, Source
+from jcalc.catalog.sources.values import parse_decimal
 
 SKIP_SHARE_LIMIT: Final = Decimal("0.25")
 SKIP_COUNT_FLOOR: Final = 10
