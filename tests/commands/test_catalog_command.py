@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from jcalc.catalog.store import open_catalog
 from jcalc.commands import catalog as catalog_command
 from tests.catalog.test_build import build_small
 
@@ -302,3 +305,32 @@ def test_build_and_report_list_the_skipped_rows(
     rows = {item["kind"]: item for item in json.loads(data)["source_rows"]}
     assert rows["mue"]["skipped_by_reason"] == {"impossible value": 1, "number unreadable": 1}
     assert rows["crosswalk"]["rows_read"] == 7125
+
+
+@pytest.mark.needs_shared
+def test_impossible_payment_limits_are_skipped_by_the_build(
+    run: Run, cms_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Issue 11: a 30-digit payment limit and a negative one are reported rows, not catalog data."""
+    asp = tmp_path / "asp_payment_limit_2026q1.csv"
+    lines = cms_files["asp"].read_bytes().decode("cp1252").split("\r\n")
+    j9312 = next(i for i, line in enumerate(lines) if line.startswith("J9312,"))
+    j1100 = next(i for i, line in enumerate(lines) if line.startswith("J1100,"))
+    for index, value in ((j9312, "9" * 30), (j1100, "-5.00")):
+        cells = next(csv.reader([lines[index]]))
+        cells[3] = value
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="").writerow(cells)
+        lines[index] = buffer.getvalue()
+    asp.write_bytes("\r\n".join(lines).encode("cp1252"))
+    out = tmp_path / "catalog.sqlite"
+    code, stdout, err = run(*_build_args(cms_files, out, asp=asp))
+    assert code == 0, err
+    assert "asp_payment_limit_2026q1.csv: 877 rows read, 875 imported, 2 skipped" in stdout
+    assert (
+        f"row {j9312 + 1}: the Payment Limit '{'9' * 30}' of J9312 is above 100,000,000" in stdout
+    )
+    assert f"row {j1100 + 1}: the Payment Limit '-5.00' of J1100 is below 0" in stdout
+    with open_catalog(out) as catalog:
+        code_row = catalog.code("J9312")
+        assert code_row is not None and code_row.payment_limit is None
