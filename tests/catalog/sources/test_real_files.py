@@ -115,42 +115,62 @@ def test_the_july_2025_crosswalk_keeps_its_product_identifiers(cms_dir: Path) ->
     assert ("J7331", "888867413689") in {(r.code, r.ndc) for r in others}
 
 
-_CROSSWALK_HEAD = 9  # title rows and header of the real crosswalks
-_MUTATIONS = st.sampled_from(["", "21.3125?", "-1", "0", "9" * 30, "GG100", "x", "1e999", "12.5"])
+_MUTATIONS = st.sampled_from(
+    ["", "21.3125?", "-1", "0", "9" * 30, "GG100", "x", "1e999", "12.5", "J93", "4 Other"]
+)
+# kind → (folder, file, rows above the data, columns that may be mutated, encoding)
+_MUTABLE: dict[str, tuple[str, str, int, list[int], str]] = {
+    "crosswalk": ("cms-asp-2025q3", "asp_ndc_hcpcs_crosswalk_2025q3.csv", 9, [0, 3, 6, 7, 8, 9],
+                  "cp1252"),
+    "asp": ("cms-asp-2025q3", "asp_payment_limit_2025q3.csv", 9, [0, 2, 3], "cp1252"),
+    "mue": ("cms-mue-practitioner-2026q2", "mue_practitioner_2026q2_level2.csv", 1, [0, 1, 2],
+            "utf-8"),
+}  # fmt: skip
+_READERS: dict[str, Callable[[Path], Read]] = {
+    "crosswalk": read_crosswalk,
+    "asp": read_asp,
+    "mue": read_mue,
+}
 
 
 @pytest.fixture(scope="module")
-def crosswalk_rows(cms_dir: Path) -> list[list[str]]:
-    data = (cms_dir / "cms-asp-2025q3" / "asp_ndc_hcpcs_crosswalk_2025q3.csv").read_bytes()
-    rows = list(csv.reader(io.StringIO(data.decode("cp1252"), newline="")))
-    head = rows[:_CROSSWALK_HEAD]
-    body = [row for row in rows[_CROSSWALK_HEAD:] if row and row[0].strip()]
-    # real rows of every shape: drugs, vaccines (CPT), skin substitutes with identifiers
-    return head + body[:20] + body[6400:6430] + body[-10:]
+def real_rows(cms_dir: Path) -> dict[str, list[list[str]]]:
+    """Real rows of every shape per kind: the head, and rows from the start, middle and end."""
+    found: dict[str, list[list[str]]] = {}
+    for kind, (folder, name, head, _columns, encoding) in _MUTABLE.items():
+        text = (cms_dir / folder / name).read_bytes().decode(encoding)
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        body = [row for row in rows[head:] if row and row[0].strip()]
+        middle = len(body) * 5 // 6  # the crosswalk's skin substitutes with identifiers
+        found[kind] = rows[:head] + body[:20] + body[middle : middle + 10] + body[-10:]
+    return found
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
-def test_mutated_real_crosswalk_rows_are_imported_or_reported(
-    crosswalk_rows: list[list[str]], tmp_path: Path, data: st.DataObject
+@pytest.mark.parametrize("kind", list(_MUTABLE))
+def test_mutated_real_rows_are_imported_or_reported(
+    real_rows: dict[str, list[list[str]]], kind: str, tmp_path: Path, data: st.DataObject
 ) -> None:
     """Property: count in = imported + skipped, and each skipped row names its own row number."""
-    rows = [list(row) for row in crosswalk_rows]
-    body = range(_CROSSWALK_HEAD, len(rows))
-    changed = data.draw(st.lists(st.sampled_from(list(body)), max_size=6, unique=True))
+    _folder, name, head, columns, encoding = _MUTABLE[kind]
+    rows = [list(row) for row in real_rows[kind]]
+    changed = data.draw(st.lists(st.sampled_from(range(head, len(rows))), max_size=6, unique=True))
     for index in changed:
-        column = data.draw(st.sampled_from([0, 3, 6, 7, 8, 9]))
-        rows[index][column] = data.draw(_MUTATIONS)
-    path = tmp_path / "asp_ndc_hcpcs_crosswalk_2025q3.csv"
+        rows[index][data.draw(st.sampled_from(columns))] = data.draw(_MUTATIONS)
+    path = tmp_path / name
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode("cp1252"))
-    crosswalk = read_crosswalk(path)
-    report = crosswalk.report
-    data_rows = len(rows) - _CROSSWALK_HEAD
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    read = _READERS[kind](path)
+    report = read.report
+    data_rows = len(rows) - head
     assert report.rows_read == data_rows
-    assert report.imported == len(crosswalk.records)
+    assert report.imported == len(read.records)
     assert report.imported + len(report.skipped) + sum(report.set_aside.values()) == data_rows
     assert {row.row - 1 for row in report.skipped} <= set(changed)
