@@ -41,6 +41,7 @@ _NUMBER_COLUMNS: Final[dict[str, Bounds]] = {
     "bill_units": BILL_UNITS,
     "bill_units_pkg": BILL_UNITS_PKG,
 }
+_NO_IDENTIFIER: Final = frozenset({"", "N/A", "NA", "NONE", "NULL", "UNKNOWN"})
 _IDENTIFIER_LENGTH: Final = 30  # longer than any product identifier CMS has published
 
 
@@ -76,8 +77,9 @@ def product_identifier(text: str, code: str) -> tuple[str, bool]:
     empty or absurdly long cell.
     """
     cleaned = "".join(text.split())
-    if not cleaned:
-        raise RowSkipped(NO_IDENTIFIER, f"the NDC2 cell of {code} is empty")
+    if cleaned.upper() in _NO_IDENTIFIER or not any(char.isalnum() for char in cleaned):
+        shown = f" ('{cleaned}')" if cleaned else ""
+        raise RowSkipped(NO_IDENTIFIER, f"the NDC2 cell of {code} is empty{shown}")
     if len(cleaned) > _IDENTIFIER_LENGTH or not cleaned.isprintable():
         raise RowSkipped(
             IMPOSSIBLE_VALUE, f"the NDC2 cell of {code} is not an NDC or a product identifier"

@@ -178,6 +178,8 @@ def test_malformed_number_is_skipped_naming_the_row_and_column(tmp_path: Path) -
         (7, "0", "the PKG QTY '0' of J9312 is not above 0"),
         (8, "1" * 30, "of J9312 is above 10,000,000"),
         (3, "", "the NDC2 cell of J9312 is empty"),
+        (3, "N/A", "the NDC2 cell of J9312 is empty ('N/A')"),
+        (3, "--", "the NDC2 cell of J9312 is empty ('--')"),
     ],
 )
 def test_impossible_values_are_skipped(
