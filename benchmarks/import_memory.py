@@ -10,7 +10,9 @@ Scenarios (each prints ``SCENARIO seconds=… peak_rss_mb=…`` as its last line
   (plan, build into staging, diff, switch);
 * ``build-crosswalk``: ``catalog build`` with a generated crosswalk of ``--rows`` rows (default
   1,000,000): the real 2026Q1 rows repeated with new, unique NDCs, written to a temporary folder
-  (never into the repository) and removed afterwards.
+  (never into the repository) and removed afterwards;
+* ``update-crosswalk``: ``catalog update`` with that crosswalk alone (the other kinds kept from the
+  bundled catalog; the diff compares the million NDCs on disk).
 
 ``benchmarks/update_timing.py --memory`` runs all three, each in its own process.
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CMS = ROOT.parent / "shared" / "data" / "cms"
-SCENARIOS = ("build-quarter", "update-quarter", "build-crosswalk")
+SCENARIOS = ("build-quarter", "update-quarter", "build-crosswalk", "update-crosswalk")
 
 
 def quarter_files(cms: Path) -> dict[str, Path]:
@@ -80,7 +82,7 @@ def main() -> int:
         work = Path(temp)
         os.environ["JCALC_DATA_DIR"] = str(work / "user-data")
         os.environ["JCALC_CONFIG_DIR"] = str(work / "user-config")
-        if args.scenario == "build-crosswalk":
+        if args.scenario.endswith("-crosswalk"):
             started = time.perf_counter()
             source = args.cms / "cms-asp-2026q1" / "asp_ndc_hcpcs_crosswalk_2026q1.csv"
             big = write_big_crosswalk(source, work / "crosswalk_2026q1.csv", args.rows)
@@ -94,9 +96,10 @@ def main() -> int:
         from jcalc.catalog.update import build_update, commit_update, plan_update
 
         started = time.perf_counter()
-        if args.scenario == "update-quarter":
+        if args.scenario.startswith("update-"):
             library = CatalogLibrary(work / "library")
-            plan = plan_update(list(files.values()), library=library)
+            given = [files["crosswalk"]] if args.scenario == "update-crosswalk" else files.values()
+            plan = plan_update(list(given), library=library)
             commit_update(build_update(plan), accept_older=True)
         else:
             summary = build_catalog(**files, out=work / "catalog.sqlite")

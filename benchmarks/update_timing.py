@@ -17,8 +17,8 @@ commit_s=… asp_only_s=… diff_ms=…``.
 
 Then time and peak RSS, each in a fresh process (``benchmarks/import_memory.py``), of the
 ``catalog build`` and ``catalog update`` of a full real quarter (July 2025) and of the build
-with a generated crosswalk of ``--rows`` rows (default 1,000,000; ``--rows 0`` skips it), one
-``SCENARIO seconds=… peak_rss_mb=…`` line each.
+and the update with a generated crosswalk of ``--rows`` rows (default 1,000,000; ``--rows 0``
+skips them), one ``SCENARIO seconds=… peak_rss_mb=…`` line each.
 """
 
 from __future__ import annotations
@@ -125,7 +125,8 @@ def main() -> int:
             f"asp_only_s={median([r[0] for r in asp_only]):.2f} "
             f"diff_ms={median(diffs) * 1000:.0f}"
         )
-    scenarios = ["build-quarter", "update-quarter"] + (["build-crosswalk"] if args.rows else [])
+    scenarios = ["build-quarter", "update-quarter"]
+    scenarios += ["build-crosswalk", "update-crosswalk"] if args.rows else []
     for scenario in scenarios:
         done = subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "import_memory.py"), scenario,

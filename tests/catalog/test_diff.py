@@ -151,3 +151,18 @@ def test_a_price_change_without_the_cms_files(tmp_path: Path) -> None:
     (change,) = found.prices_changed
     assert (change.code, change.delta) == ("J9312", Decimal("5.735"))
     assert not found.added and not found.terminated and not found.clinic_affected
+
+
+def test_ndc_changes_are_compared_on_disk(
+    next_quarter_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalog of a million NDCs is never loaded whole: SQLite compares the two files."""
+    from jcalc.catalog import diff as diff_module
+
+    def refuse(_catalog: object) -> set[tuple[str, str]]:
+        raise AssertionError("NDC pairs loaded into memory")
+
+    monkeypatch.setattr(diff_module, "_ndc_pairs", refuse)
+    with open_catalog(None) as old, open_catalog(next_quarter_catalog) as new:
+        found = diff_catalogs(old, new)
+    assert (found.ndcs_added, found.ndcs_removed) == (len(nq.ADDED), nq.REMOVED_NDCS)
