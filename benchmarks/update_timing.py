@@ -12,8 +12,13 @@ per-user folder (nothing of the real user is touched):
 * a partial update (only the ASP file);
 * ``diff_catalogs`` between the bundled catalog and the next-quarter catalog.
 
-Each figure is the median of ``--rounds`` runs. The last line printed is
-``update full_s=… plan_s=… build_s=… commit_s=… asp_only_s=… diff_ms=…``.
+Each figure is the median of ``--rounds`` runs; then ``update full_s=… plan_s=… build_s=…
+commit_s=… asp_only_s=… diff_ms=…``.
+
+Then time and peak RSS, each in a fresh process (``benchmarks/import_memory.py``), of the
+``catalog build`` and ``catalog update`` of a full real quarter (July 2025) and of the build
+and the update with a generated crosswalk of ``--rows`` rows (default 1,000,000; ``--rows 0``
+skips them), one ``SCENARIO seconds=… peak_rss_mb=…`` line each.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -72,6 +78,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cms", type=Path, default=DEFAULT_CMS, help="the CMS reference files")
     parser.add_argument("--rounds", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument(
+        "--rows", type=int, default=1_000_000, help="rows of the generated crosswalk (0: skip)"
+    )
     args = parser.parse_args()
     if not args.cms.is_dir():
         print(f"the CMS files are not at {args.cms}", file=sys.stderr)
@@ -116,6 +125,16 @@ def main() -> int:
             f"asp_only_s={median([r[0] for r in asp_only]):.2f} "
             f"diff_ms={median(diffs) * 1000:.0f}"
         )
+    scenarios = ["build-quarter", "update-quarter"]
+    scenarios += ["build-crosswalk", "update-crosswalk"] if args.rows else []
+    for scenario in scenarios:
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "import_memory.py"), scenario,
+             "--cms", str(args.cms), "--rows", str(args.rows)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        lines = done.stdout.strip().splitlines() or [done.stderr.strip()]
+        print(lines[-1])
     return 0
 
 

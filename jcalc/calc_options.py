@@ -156,7 +156,8 @@ def auto_portions(
     options = [
         Choice(product, content)
         for product in catalog.ndcs_for_code(drug.hcpcs)
-        if product.ndc[:5] == labeler
+        if not product.extra.get("identifier")  # a skin substitute's "GG100" is not an NDC
+        and product.ndc[:5] == labeler
         and (content := product.item_content(drug.descriptor)) is not None
     ]
     if not options:

@@ -86,6 +86,14 @@ def lookup_code(catalog: Catalog, text: str) -> DrugCode:
 
 def resolve_product(catalog: Catalog, drug: DrugCode, text: str) -> tuple[NdcProduct, list[str]]:
     """The crosswalk product of ``drug`` for an NDC typed in any common form."""
+    typed = "".join(text.split()).upper()
+    for other in catalog.ndcs_for_code(drug.hcpcs):
+        if other.extra.get("identifier") and other.ndc == typed:  # "GG100": not an NDC
+            raise InputError(
+                f"{typed} is the crosswalk's product identifier of {other.drug_name or 'a product'}"
+                f" ({drug.hcpcs}), not an NDC: it cannot go on the claim as an NDC; leave the "
+                "NDC out or give the NDC on the package"
+            )
     try:
         ndc = normalize_ndc(text)
     except AmbiguousNdcError as error:

@@ -7,16 +7,18 @@ only then moves it into place: a failed build leaves an existing catalog untouch
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import sqlite_utils
 
@@ -37,7 +39,14 @@ from jcalc.catalog.schema import (
     NDCS_INDEXES,
     NDCS_NOT_NULL,
     NDCS_PK,
+    PRODUCTS_COLUMNS,
+    PRODUCTS_PK,
+    PRODUCTS_TABLE,
     SCHEMA_VERSION,
+    SKIPPED_ROWS_COLUMNS,
+    SKIPPED_ROWS_TABLE,
+    SOURCE_ROWS_COLUMNS,
+    SOURCE_ROWS_TABLE,
 )
 from jcalc.catalog.search_index import create_search_index
 from jcalc.catalog.sources.asp import read_asp
@@ -48,12 +57,13 @@ from jcalc.catalog.sources.records import (
     AspFile,
     AspRecord,
     CrosswalkFile,
-    CrosswalkRecord,
     HcpcsFile,
     HcpcsRecord,
     MueFile,
     MueRecord,
 )
+from jcalc.catalog.sources.rows import SkipReport
+from jcalc.catalog.sources.spool import sorted_records
 from jcalc.catalog.store import CatalogError
 from jcalc.core.descriptor import Descriptor, DescriptorKind, parse_descriptor
 from jcalc.core.drug import LEVEL2_CODE_RE
@@ -76,7 +86,13 @@ class BuildSummary:
     parsed: int  # active J codes whose descriptor is readable (kind != unparsed)
     per_amount: int  # active J codes billed per amount or "up to" an amount
     seconds: float  # wall-clock time of the build (a measurement, not a billing figure)
-    warnings: tuple[str, ...] = ()  # rows left out: unreadable crosswalk rows, stray aliases
+    warnings: tuple[str, ...] = ()  # stray aliases, thin source files
+    skip_reports: tuple[SkipReport, ...] = ()  # per CMS file: rows read, imported, skipped
+    alternate_products: int = 0  # crosswalk products whose identifier is not an NDC
+
+    def skip_lines(self, examples: int = 3) -> list[str]:
+        """Per CMS file, rows read/imported/skipped, each skip reason with first examples."""
+        return [line for report in self.skip_reports for line in report.summary_lines(examples)]
 
     @property
     def unparsed(self) -> int:
@@ -108,6 +124,33 @@ def _is_j_code(code: str) -> bool:
     return _is_level2(code) and code.startswith("J")
 
 
+_DRUG_WORDS: Final = re.compile(
+    r"\b(?:injection|inj|biosimilar|contrast|radiopharmaceutical|vaccine|study dose|"
+    r"viable t[ -]cells|autologous)\b",
+    re.IGNORECASE,
+)
+
+
+def is_drug_like(record: HcpcsRecord) -> bool:
+    """Whether a HCPCS code is a drug billed in units: every J code, A9500-A9699
+    (radiopharmaceuticals and contrast), Q4100-Q4499 (skin substitutes, per sq cm), Q5101-Q5199
+    (biosimilars), and other Q codes whose description doses a drug ("Injection, ferumoxytol,
+    1 mg", "contrast material, per ml", CAR-T "viable t cells")."""
+    code = record.code
+    if not _is_level2(code):
+        return False
+    if code[0] == "J" or "A9500" <= code <= "A9699":
+        return True
+    if code[0] != "Q":
+        return False
+    if "Q4100" <= code <= "Q4499" or "Q5101" <= code <= "Q5199":
+        return True
+    if _DRUG_WORDS.search(record.long_description):
+        return True
+    kind = parse_descriptor(record.long_description).kind
+    return kind in (DescriptorKind.PER_AMOUNT, DescriptorKind.UP_TO)
+
+
 def _descriptor_columns(descriptor: Descriptor) -> Row:
     amount = descriptor.amount
     return {
@@ -128,19 +171,26 @@ def _mue_by_code(mue: MueFile) -> dict[str, MueRecord]:
 
 
 def code_rows(hcpcs: HcpcsFile, asp: AspFile, crosswalk: CrosswalkFile, mue: MueFile) -> list[Row]:
-    """Rows of ``codes``: every J code, plus every code of the ASP file or the crosswalk."""
+    """Rows of ``codes``: every drug-like Level II code (:func:`is_drug_like`), plus every code
+    of the ASP file or the crosswalk."""
     hcpcs_by_code: dict[str, HcpcsRecord] = {record.code: record for record in hcpcs.records}
     asp_by_code: dict[str, AspRecord] = {record.code: record for record in asp.records}
-    crosswalk_dosage: dict[str, str] = {}
-    for xrecord in sorted(crosswalk.records, key=lambda r: (r.code, r.ndc)):
-        if xrecord.hcpcs_dosage.strip():
-            crosswalk_dosage.setdefault(xrecord.code, xrecord.hcpcs_dosage.strip())
+    # per code, the dosage of its first row by (real NDC first, NDC): one pass, whatever the size
+    best: dict[str, tuple[bool, str, str]] = {}
+    crosswalk_codes: set[str] = set()
+    for xrecord in crosswalk.records:
+        crosswalk_codes.add(xrecord.code)
+        dosage = xrecord.hcpcs_dosage.strip()
+        key = (not xrecord.is_ndc, xrecord.ndc, dosage)
+        if dosage and (xrecord.code not in best or key < best[xrecord.code]):
+            best[xrecord.code] = key
+    crosswalk_dosage = {code: key[2] for code, key in best.items()}
     mue_by_code = _mue_by_code(mue)
     noc = hcpcs.noc_codes
 
-    selected = {code for code in hcpcs_by_code if _is_j_code(code)}
+    selected = {code for code, record in hcpcs_by_code.items() if is_drug_like(record)}
     selected |= set(asp_by_code)
-    selected |= {record.code for record in crosswalk.records}
+    selected |= crosswalk_codes
 
     rows: list[Row] = []
     for code in sorted(selected):
@@ -186,29 +236,30 @@ def code_rows(hcpcs: HcpcsFile, asp: AspFile, crosswalk: CrosswalkFile, mue: Mue
     return rows
 
 
-def ndc_rows(crosswalk: CrosswalkFile) -> list[Row]:
-    """Rows of ``ndcs``, one per (NDC, HCPCS) pair, sorted; a repeated pair keeps its first row."""
-    rows: dict[tuple[str, str], Row] = {}
+def ndc_rows(crosswalk: CrosswalkFile, *, alternates: bool = False) -> Iterator[Row]:
+    """Rows of ``ndcs``, one per (NDC, HCPCS) pair, sorted; a repeated pair keeps its first row.
 
-    def sort_key(record: CrosswalkRecord) -> tuple[str, ...]:
-        return (record.code, record.ndc, record.labeler, record.drug_name, record.hcpcs_dosage)
-
-    for record in sorted(crosswalk.records, key=sort_key):
-        rows.setdefault(
-            (record.code, record.ndc),
-            {
-                "ndc": record.ndc,
-                "hcpcs": record.code,
-                "labeler": record.labeler.strip(),
-                "drug_name": record.drug_name.strip(),
-                "hcpcs_dosage": record.hcpcs_dosage.strip(),
-                "pkg_size": _decimal_text(record.pkg_size),
-                "pkg_qty": _decimal_text(record.pkg_qty),
-                "bill_units": _decimal_text(record.bill_units),
-                "bill_units_pkg": _decimal_text(record.bill_units_pkg),
-            },
-        )
-    return list(rows.values())
+    With ``alternates``, the rows of the products whose identifier is not an NDC instead (the
+    ``alternate_products`` table: ``identifier`` in place of ``ndc``). A generator: a spooled
+    crosswalk is sorted on disk and never held whole.
+    """
+    key = "identifier" if alternates else "ndc"
+    last: tuple[str, str] | None = None
+    for record in sorted_records(crosswalk.records, is_ndc=not alternates):
+        if (record.code, record.ndc) == last:
+            continue
+        last = (record.code, record.ndc)
+        yield {
+            key: record.ndc,
+            "hcpcs": record.code,
+            "labeler": record.labeler.strip(),
+            "drug_name": record.drug_name.strip(),
+            "hcpcs_dosage": record.hcpcs_dosage.strip(),
+            "pkg_size": _decimal_text(record.pkg_size),
+            "pkg_qty": _decimal_text(record.pkg_qty),
+            "bill_units": _decimal_text(record.bill_units),
+            "bill_units_pkg": _decimal_text(record.bill_units_pkg),
+        }
 
 
 def kept_aliases(aliases: Iterable[Alias], codes: set[str]) -> list[Alias]:
@@ -216,19 +267,58 @@ def kept_aliases(aliases: Iterable[Alias], codes: set[str]) -> list[Alias]:
     return [alias for alias in aliases if alias.hcpcs.strip().upper() in codes]
 
 
-def _warnings(
-    crosswalk: CrosswalkFile, aliases: Sequence[Alias], kept: Sequence[Alias]
-) -> tuple[str, ...]:
-    """What the build left out, one sentence each."""
-    name = Path(crosswalk.source_name).name
-    found = [f"{name}: {row}" for row in crosswalk.skipped_rows]
+def _warnings(aliases: Sequence[Alias], kept: Sequence[Alias]) -> tuple[str, ...]:
+    """Aliases the build left out, one sentence each."""
     kept_ids = {id(alias) for alias in kept}
-    found.extend(
+    return tuple(
         f"alias '{alias.alias}' names {alias.hcpcs}, which is not in the catalog (left out)"
         for alias in aliases
         if id(alias) not in kept_ids
     )
+
+
+def skip_reports(
+    hcpcs: HcpcsFile, asp: AspFile, crosswalk: CrosswalkFile, mue: MueFile
+) -> tuple[SkipReport, ...]:
+    """The skip report of each of the four files (named after the file when a reader left it
+    unnamed, as for hand-made records)."""
+    found: list[SkipReport] = []
+    for kind, source in (("hcpcs", hcpcs), ("asp", asp), ("crosswalk", crosswalk), ("mue", mue)):
+        report = source.report
+        if not report.kind:
+            report = SkipReport(
+                kind=kind, source_name=Path(source.source_name).name,
+                rows_read=len(source.records), imported=len(source.records),
+            )  # fmt: skip
+        found.append(report)
     return tuple(found)
+
+
+def skip_rows(reports: Sequence[SkipReport]) -> tuple[list[Row], list[Row]]:
+    """Rows of ``source_rows`` and ``skipped_rows``."""
+    sources = [
+        {
+            "kind": report.kind,
+            "source": report.source_name,
+            "rows_read": report.rows_read,
+            "imported": report.imported,
+            "skipped": len(report.skipped),
+            "set_aside": json.dumps(report.set_aside, sort_keys=True),
+        }
+        for report in reports
+    ]
+    skipped = [
+        {
+            "kind": report.kind,
+            "source": report.source_name,
+            "row": row.row,
+            "reason": row.reason,
+            "detail": row.detail,
+        }
+        for report in reports
+        for row in report.skipped
+    ]
+    return sources, skipped
 
 
 def _coverage_warnings(codes: list[Row], asp: AspFile, mue: MueFile) -> tuple[str, ...]:
@@ -318,9 +408,10 @@ def _fsync_directory(path: Path) -> None:
 def _write_tables(
     db: sqlite_utils.Database,
     codes: list[Row],
-    ndcs: list[Row],
+    ndcs: Iterable[Row],
     aliases: list[Row],
     meta: list[Row],
+    extra: dict[str, Iterable[Row]],
 ) -> None:
     db.table("meta").create(META_COLUMNS, pk="key", not_null={"value"})
     db.table("codes").create(CODES_COLUMNS, pk=CODES_PK, not_null=set(CODES_NOT_NULL))
@@ -334,6 +425,13 @@ def _write_tables(
     for columns in NDCS_INDEXES:
         db.table("ndcs").create_index(list(columns))
     db.table("aliases").create_index(["hcpcs"])
+    db.table(PRODUCTS_TABLE).create(PRODUCTS_COLUMNS, pk=PRODUCTS_PK)
+    db.table(PRODUCTS_TABLE).insert_all(extra[PRODUCTS_TABLE], batch_size=1000)
+    db.table(PRODUCTS_TABLE).create_index(["hcpcs"])
+    db.table(SOURCE_ROWS_TABLE).create(SOURCE_ROWS_COLUMNS, pk=("kind",))
+    db.table(SOURCE_ROWS_TABLE).insert_all(extra[SOURCE_ROWS_TABLE])
+    db.table(SKIPPED_ROWS_TABLE).create(SKIPPED_ROWS_COLUMNS)
+    db.table(SKIPPED_ROWS_TABLE).insert_all(extra[SKIPPED_ROWS_TABLE], batch_size=1000)
 
 
 def _check_integrity(connection: sqlite3.Connection, out: Path) -> None:
@@ -368,8 +466,12 @@ def write_catalog(
             f"{Path(hcpcs.source_name).name}: no J codes found; is it the HCPCS Level II file?"
         )
     ndcs = ndc_rows(crosswalk)
+    alternates = ndc_rows(crosswalk, alternates=True)
+    reports = skip_reports(hcpcs, asp, crosswalk, mue)
+    sources, skipped = skip_rows(reports)
+    extra = {PRODUCTS_TABLE: alternates, SOURCE_ROWS_TABLE: sources, SKIPPED_ROWS_TABLE: skipped}
     usable_aliases = kept_aliases(aliases, {row["hcpcs"] for row in codes})
-    warnings = _warnings(crosswalk, aliases, usable_aliases) + _coverage_warnings(codes, asp, mue)
+    warnings = _warnings(aliases, usable_aliases) + _coverage_warnings(codes, asp, mue)
     alias_list = alias_rows(usable_aliases)
     meta = meta_rows(
         hcpcs, asp, crosswalk, mue,
@@ -391,7 +493,7 @@ def write_catalog(
             db.execute("PRAGMA journal_mode = DELETE")
             db.execute("PRAGMA synchronous = OFF")
             with db.conn:
-                _write_tables(db, codes, ndcs, alias_list, meta)
+                _write_tables(db, codes, ndcs, alias_list, meta, extra)
                 write_dated_tables(db, hcpcs.modifiers, asp, asp_history)
             report("building the search index", 0.8)
             create_search_index(db, usable_aliases)
@@ -400,6 +502,7 @@ def write_catalog(
             counts = {
                 name: int(db.execute(sql).fetchone()[0]) for name, sql in COUNT_QUERIES.items()
             }
+            counts_extra = int(db.execute(f"SELECT COUNT(*) FROM {PRODUCTS_TABLE}").fetchone()[0])
             parsed, per_amount = _parse_counts(db)
             report("compacting", 0.9)
             db.conn.commit()
@@ -432,6 +535,8 @@ def write_catalog(
         per_amount=per_amount,
         seconds=time.perf_counter() - started,
         warnings=warnings,
+        skip_reports=reports,
+        alternate_products=counts_extra,
     )
 
 

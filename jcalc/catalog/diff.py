@@ -7,11 +7,14 @@ affected. Money is Decimal throughout.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Final, Protocol
 
 from jcalc.catalog.store import Catalog, CatalogInfo, descriptor_from_columns
@@ -127,6 +130,25 @@ def _rows(catalog: Catalog) -> dict[str, _Row]:
 
 def _ndc_pairs(catalog: Catalog) -> set[tuple[str, str]]:
     return {(str(c), str(n)) for c, n in catalog.connection.execute("SELECT hcpcs, ndc FROM ndcs")}
+
+
+def _ndc_changes(old: Catalog, new: Catalog) -> tuple[int, set[tuple[str, str]]]:
+    """(NDCs added, the (code, NDC) pairs removed), compared by SQLite on disk so that a catalog
+    of a million NDCs is never held in memory; in Python when the files cannot be attached."""
+    try:
+        with contextlib.closing(sqlite3.connect("file::memory:", uri=True)) as conn:
+            for name, catalog in (("a", old), ("b", new)):
+                uri = f"{Path(catalog.path).resolve().as_uri()}?mode=ro"
+                conn.execute(f"ATTACH DATABASE ? AS {name}", (uri,))
+            pairs = "SELECT hcpcs, ndc FROM {0}.ndcs EXCEPT SELECT hcpcs, ndc FROM {1}.ndcs"
+            added = int(
+                conn.execute(f"SELECT COUNT(*) FROM ({pairs.format('b', 'a')})").fetchone()[0]
+            )
+            gone = {(str(c), str(n)) for c, n in conn.execute(pairs.format("a", "b"))}
+            return added, gone
+    except (sqlite3.Error, OSError, ValueError):
+        old_ndcs, new_ndcs = _ndc_pairs(old), _ndc_pairs(new)
+        return len(new_ndcs - old_ndcs), old_ndcs - new_ndcs
 
 
 def limit_text(value: Decimal | None) -> str:
@@ -532,7 +554,7 @@ def diff_catalogs(old: Catalog, new: Catalog, *, clinic: ClinicCodes | None = No
         if old_mue != new_mue:
             mues.append(MueChange(code, now.name, was.mue, now.mue))
     prices.sort(key=_price_key)
-    old_ndcs, new_ndcs = _ndc_pairs(old), _ndc_pairs(new)
+    ndcs_added, gone = _ndc_changes(old, new)
     diff = CatalogDiff(
         old=old.info(),
         new=new.info(),
@@ -541,12 +563,11 @@ def diff_catalogs(old: Catalog, new: Catalog, *, clinic: ClinicCodes | None = No
         descriptors_changed=tuple(descriptors),
         prices_changed=tuple(prices),
         mue_changed=tuple(mues),
-        ndcs_added=len(new_ndcs - old_ndcs),
-        ndcs_removed=len(old_ndcs - new_ndcs),
+        ndcs_added=ndcs_added,
+        ndcs_removed=len(gone),
     )
     held = {quarter.quarter for quarter in old.asp_quarters()}
     quarters_added = tuple(sorted(q.quarter for q in new.asp_quarters() if q.quarter not in held))
-    gone = old_ndcs - new_ndcs
     impacts = _clinic_impacts(diff, clinic, before, after, gone) if clinic else ()
     return CatalogDiff(
         old=diff.old,

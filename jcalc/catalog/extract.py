@@ -9,6 +9,7 @@ crosswalk), MUE rows of such codes, and crosswalk rows the build left out.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,7 @@ from jcalc.catalog.sources.records import (
     MueFile,
     MueRecord,
 )
+from jcalc.catalog.sources.rows import SkippedRow, SkipReport
 from jcalc.catalog.store import Catalog, CatalogError
 
 
@@ -57,6 +59,39 @@ def _decimal(text: object) -> Decimal | None:
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _has_table(catalog: Catalog, name: str) -> bool:
+    row = catalog.connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def extract_report(catalog: Catalog, kind: str) -> SkipReport:
+    """The skip report the catalog keeps for one kind of file (empty for an older catalog)."""
+    report = SkipReport(kind="", source_name="")
+    if not _has_table(catalog, "source_rows"):
+        return report
+    row = catalog.connection.execute(
+        "SELECT source, rows_read, imported, set_aside FROM source_rows WHERE kind = ?", (kind,)
+    ).fetchone()
+    if row is None:
+        return report
+    try:
+        aside = {str(k): int(v) for k, v in json.loads(str(row[3] or "{}")).items()}
+    except (ValueError, TypeError, AttributeError):
+        aside = {}
+    report = SkipReport(kind, _text(row[0]), int(row[1]), int(row[2]), set_aside=aside)
+    if _has_table(catalog, "skipped_rows"):
+        report.skipped.extend(
+            SkippedRow(int(r[0]), _text(r[1]), _text(r[2]))
+            for r in catalog.connection.execute(
+                "SELECT row, reason, detail FROM skipped_rows WHERE kind = ? ORDER BY rowid",
+                (kind,),
+            )
+        )
+    return report
 
 
 def _required_date(catalog: Catalog, key: str) -> date:
@@ -94,6 +129,7 @@ def extract_hcpcs(catalog: Catalog) -> HcpcsFile:
         records=records,
         noc_codes=frozenset(str(row[0]) for row in noc),
         modifiers=extract_modifiers(catalog),
+        report=extract_report(catalog, "hcpcs"),
     )
 
 
@@ -180,6 +216,7 @@ def extract_asp(catalog: Catalog) -> AspFile:
         effective_from=_required_date(catalog, "asp_effective_from"),
         effective_to=_required_date(catalog, "asp_effective_to"),
         records=records,
+        report=extract_report(catalog, "asp"),
     )
 
 
@@ -204,11 +241,33 @@ def extract_crosswalk(catalog: Catalog) -> CrosswalkFile:
         )
         for row in rows
     ]
+    if _has_table(catalog, "alternate_products"):
+        rows = catalog.connection.execute(
+            "SELECT hcpcs, labeler, identifier, drug_name, hcpcs_dosage, pkg_size, pkg_qty, "
+            "bill_units, bill_units_pkg FROM alternate_products ORDER BY hcpcs, identifier"
+        ).fetchall()
+        records.extend(
+            CrosswalkRecord(
+                code=str(row[0]),
+                short_description="",
+                labeler=_text(row[1]),
+                ndc=str(row[2]),
+                drug_name=_text(row[3]),
+                hcpcs_dosage=_text(row[4]),
+                pkg_size=_decimal(row[5]),
+                pkg_qty=_decimal(row[6]),
+                bill_units=_decimal(row[7]),
+                bill_units_pkg=_decimal(row[8]),
+                is_ndc=False,
+            )
+            for row in rows
+        )
     return CrosswalkFile(
         source_name=catalog.meta().get("crosswalk_source", ""),
         effective_from=_required_date(catalog, "crosswalk_effective_from"),
         effective_to=_required_date(catalog, "crosswalk_effective_to"),
         records=records,
+        report=extract_report(catalog, "crosswalk"),
     )
 
 
@@ -221,8 +280,9 @@ def extract_mue(catalog: Catalog) -> MueFile:
     records = [MueRecord(str(row[0]), int(row[1]), int(row[2]), _text(row[3])) for row in rows]
     meta = catalog.meta()
     return MueFile(
-        source_name=meta.get("mue_source", ""), quarter=meta.get("mue_quarter", ""), records=records
-    )
+        source_name=meta.get("mue_source", ""), quarter=meta.get("mue_quarter", ""),
+        records=records, report=extract_report(catalog, "mue"),
+    )  # fmt: skip
 
 
 def extract_sources(catalog: Catalog) -> CatalogSources:

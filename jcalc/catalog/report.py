@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
+from jcalc.catalog.extract import extract_report
 from jcalc.catalog.schema import ACTIVE_CONDITION, J_CONDITION
+from jcalc.catalog.sources.opening import KINDS
+from jcalc.catalog.sources.rows import SkipReport
 from jcalc.catalog.store import Catalog, descriptor_from_columns
 from jcalc.core.descriptor import (
     Descriptor,
@@ -75,6 +78,7 @@ class CatalogReport:
     unparsed: list[UnparsedCode] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     combination_notes: list[CombinationNote] = field(default_factory=list)
+    skip_reports: list[SkipReport] = field(default_factory=list)  # rows of each CMS file
 
     @property
     def parse_rate(self) -> Decimal:
@@ -103,6 +107,19 @@ class CatalogReport:
             "unparsed": [vars(item) for item in self.unparsed],
             "disagreements": [vars(item) for item in self.disagreements],
             "combination_notes": [vars(item) for item in self.combination_notes],
+            "source_rows": [
+                {
+                    "kind": item.kind,
+                    "source": item.source_name,
+                    "rows_read": item.rows_read,
+                    "imported": item.imported,
+                    "set_aside": dict(item.set_aside),
+                    "skipped_count": len(item.skipped),
+                    "skipped_by_reason": item.counts,
+                    "skipped": [vars(row) for row in item.skipped],
+                }
+                for item in self.skip_reports
+            ],
         }
 
 
@@ -114,7 +131,7 @@ def _stored_descriptor(row: tuple[object, ...]) -> Descriptor:
 
 
 def build_report(catalog: Catalog) -> CatalogReport:
-    """Parse figures and exception lists of a catalog (reads only the ``codes`` table)."""
+    """Parse figures and exception lists of a catalog, and the rows its CMS files skipped."""
     connection = catalog.connection
     active_j = connection.execute(
         f"SELECT {_DESCRIPTOR_COLUMNS} FROM codes WHERE {J_CONDITION} AND {ACTIVE_CONDITION} "
@@ -161,4 +178,5 @@ def build_report(catalog: Catalog) -> CatalogReport:
         unparsed=unparsed,
         disagreements=disagreements,
         combination_notes=combinations,
+        skip_reports=[report for kind in KINDS if (report := extract_report(catalog, kind)).kind],
     )

@@ -158,6 +158,42 @@ DATED_TABLE_COLUMNS: Final[dict[str, dict[str, type]]] = {
     ASP_PRICES_TABLE: ASP_PRICES_COLUMNS,
 }
 
+# Products of the crosswalk whose identifier is not an NDC (skin substitutes' "GG100",
+# "51120-61052", 6, 12 or 14 digits): searchable and shown, never billed as an NDC. Kept apart
+# from ``ndcs`` so every reader of ``ndcs`` sees real NDCs only. Absent in older catalogs.
+PRODUCTS_TABLE: Final = "alternate_products"
+PRODUCTS_COLUMNS: Final[dict[str, type]] = {
+    "identifier": str,  # as published, upper case, blanks removed
+    "hcpcs": str,
+    "labeler": str,
+    "drug_name": str,
+    "hcpcs_dosage": str,
+    "pkg_size": str,
+    "pkg_qty": str,
+    "bill_units": str,
+    "bill_units_pkg": str,
+}
+PRODUCTS_PK: Final = ("identifier", "hcpcs")
+
+# What the build did with the rows of each CMS file (absent in older catalogs).
+SOURCE_ROWS_TABLE: Final = "source_rows"
+SOURCE_ROWS_COLUMNS: Final[dict[str, type]] = {
+    "kind": str,  # hcpcs | asp | crosswalk | mue
+    "source": str,  # file name
+    "rows_read": int,
+    "imported": int,
+    "skipped": int,
+    "set_aside": str,  # JSON object: why → count (modifier rows, CPT rows, note rows)
+}
+SKIPPED_ROWS_TABLE: Final = "skipped_rows"
+SKIPPED_ROWS_COLUMNS: Final[dict[str, type]] = {
+    "kind": str,
+    "source": str,
+    "row": int,  # 1-based row (line of the fixed-width text)
+    "reason": str,
+    "detail": str,
+}
+
 # A code is active in the catalog's quarter when it has no termination date or ends on or
 # after the first day of the ASP quarter the catalog was built for.
 ACTIVE_CONDITION: Final = (
@@ -173,6 +209,8 @@ COUNT_QUERIES: Final[dict[str, str]] = {
     "active_j_codes": f"SELECT COUNT(*) FROM codes WHERE {J_CONDITION} AND {ACTIVE_CONDITION}",
     "priced_codes": "SELECT COUNT(*) FROM codes WHERE asp_payment_limit IS NOT NULL",
     "noc_codes": "SELECT COUNT(*) FROM codes WHERE is_noc = 1",
+    "q_codes": "SELECT COUNT(*) FROM codes WHERE hcpcs GLOB 'Q[0-9][0-9][0-9][0-9]'",
+    "radiopharmaceutical_codes": "SELECT COUNT(*) FROM codes WHERE hcpcs GLOB 'A9[56][0-9][0-9]'",
     "ndcs": "SELECT COUNT(*) FROM ndcs",
     "mue_rows": "SELECT COUNT(*) FROM codes WHERE mue_value IS NOT NULL",
     "aliases": "SELECT COUNT(*) FROM aliases",

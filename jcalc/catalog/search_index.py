@@ -228,7 +228,17 @@ def create_search_index(db: sqlite_utils.Database, aliases: Sequence[Alias]) -> 
         "SELECT hcpcs, name, long_description, short_description, asp_payment_limit FROM codes"
     ).fetchall()
     codes = {str(row[0]).strip().upper(): row for row in code_rows if row[0]}
-    ndc_rows = conn.execute("SELECT hcpcs, labeler, drug_name FROM ndcs").fetchall()
+    # Grouped in SQLite (a catalog may hold very many NDCs); products whose identifier is not
+    # an NDC are found by brand and labeler too, but do not count as NDCs.
+    ndc_sql = "SELECT hcpcs, labeler, drug_name, COUNT(*) FROM ndcs GROUP BY 1, 2, 3"
+    if conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alternate_products'"
+    ).fetchone():
+        ndc_sql += (
+            " UNION ALL SELECT hcpcs, labeler, drug_name, 0 FROM alternate_products "
+            "GROUP BY 1, 2, 3"
+        )
+    ndc_rows = conn.execute(ndc_sql).fetchall()
 
     fields: dict[str, _Fields] = {code: _Fields() for code in codes}
     phrases: dict[tuple[str, str], tuple[int, str, str]] = {}
@@ -251,14 +261,14 @@ def create_search_index(db: sqlite_utils.Database, aliases: Sequence[Alias]) -> 
     brands: dict[str, Counter[str]] = defaultdict(Counter)
     companies: dict[str, set[str]] = defaultdict(set)
     ndc_counts: Counter[str] = Counter()
-    for raw_code, labeler, drug_name in ndc_rows:
+    for raw_code, labeler, drug_name, real_ndc in ndc_rows:
         code = str(raw_code or "").strip().upper()
         if code not in codes:
             continue
-        ndc_counts[code] += 1
+        ndc_counts[code] += int(real_ndc)
         brand, company = _clean(drug_name), _clean(labeler)
         if brand:
-            brands[code][brand] += 1
+            brands[code][brand] += max(int(real_ndc), 1)
         if company:
             companies[code].add(company)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -39,6 +39,13 @@ _NDCS_FOR_CODE_SQL: Final = (
     "ORDER BY labeler COLLATE NOCASE, drug_name COLLATE NOCASE, ndc"
 )
 _NDC_SQL: Final = f"SELECT {_NDC_COLUMNS} FROM ndcs WHERE ndc = ? ORDER BY hcpcs"
+# Products whose crosswalk identifier is not an NDC (see schema.PRODUCTS_TABLE), listed after the
+# NDCs with ``extra["identifier"] == "not an NDC"``: shown and searchable, never billed as an NDC.
+_ALTERNATES_SQL: Final = (
+    f"SELECT {_NDC_COLUMNS.replace('ndc,', 'identifier,', 1)} FROM alternate_products "
+    "WHERE hcpcs = ? ORDER BY labeler COLLATE NOCASE, drug_name COLLATE NOCASE, identifier"
+)
+NOT_AN_NDC: Final = "not an NDC"
 _SOURCE_KEYS: Final = {
     "hcpcs": "hcpcs_source",
     "asp": "asp_source",
@@ -300,10 +307,18 @@ class Catalog:
         return found
 
     def ndcs_for_code(self, hcpcs: str) -> list[NdcProduct]:
-        """Crosswalk products billed under a code, by labeler, drug name and NDC."""
+        """Crosswalk products billed under a code, by labeler, drug name and NDC; then those whose
+        identifier is not an NDC (``extra["identifier"] == NOT_AN_NDC``)."""
+        key = hcpcs.strip().upper()
         with self._lock:
-            rows = self._connection.execute(_NDCS_FOR_CODE_SQL, (hcpcs.strip().upper(),)).fetchall()
-        return [_ndc_product(row) for row in rows]
+            rows = self._connection.execute(_NDCS_FOR_CODE_SQL, (key,)).fetchall()
+            try:
+                others = self._connection.execute(_ALTERNATES_SQL, (key,)).fetchall()
+            except sqlite3.OperationalError:  # a catalog built before the table existed
+                others = []
+        flagged = {"identifier": NOT_AN_NDC}
+        alternates = [replace(_ndc_product(row), extra=dict(flagged)) for row in others]
+        return [_ndc_product(row) for row in rows] + alternates
 
     def ndc(self, ndc11: str) -> list[NdcProduct]:
         """Crosswalk rows of an 11-digit NDC (hyphens and blanks ignored); one per HCPCS code."""

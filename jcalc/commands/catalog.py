@@ -149,10 +149,13 @@ def format_summary(summary: BuildSummary) -> str:
         [
             f"catalog written: {summary.out}",
             f"  codes {summary.codes} (J {summary.j_codes}, active J {summary.active_j_codes}), "
-            f"NDCs {summary.ndcs}, MUE {summary.mue_rows}, aliases {summary.aliases}",
+            f"NDCs {summary.ndcs}, other product identifiers {summary.alternate_products}, "
+            f"MUE {summary.mue_rows}, aliases {summary.aliases}",
             f"  descriptors read for {summary.parsed} of {summary.active_j_codes} active J codes "
             f"({summary.parse_rate * 100:.1f}%), {summary.per_amount} per amount or up to",
             f"  built in {summary.seconds:.1f} s",
+            "  rows of the CMS files:",
+            *(f"    {line}" for line in summary.skip_lines()),
             *(f"  warning: {warning}" for warning in summary.warnings),
         ]
     )
@@ -254,6 +257,15 @@ def format_report(report: CatalogReport) -> str:
         ),
         f"combination products ({len(report.combination_notes)}):",
         *(f"  {item.hcpcs}  {item.note}" for item in report.combination_notes),
+        "rows of the CMS files (every skipped row):",
+        *(
+            line
+            for item in report.skip_reports
+            for line in [
+                f"  {item.summary_lines(0)[0]}",
+                *(f"    {row.reason}: {row.sentence()}" for row in item.skipped),
+            ]
+        ),
     ]
     return "\n".join(lines)
 
@@ -418,6 +430,8 @@ def run_update(args: argparse.Namespace) -> int:
     try:
         print(f"new catalog built in {prepared.summary.seconds:.1f} s; changes:")
         print("\n".join(f"  {line}" for line in prepared.diff.summary_lines(0 if args.all else 10)))
+        print("rows of the CMS files:")
+        print("\n".join(f"  {line}" for line in prepared.summary.skip_lines()))
         for warning in prepared.summary.warnings:
             print(f"  warning: {warning}")
         if not args.yes and not _ask("Switch to the new catalog?"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from jcalc.core.descriptor import Descriptor
 from jcalc.core.drug import NdcProduct
@@ -38,6 +38,11 @@ def package_text(product: NdcProduct, descriptor: Descriptor | None) -> str:
     return ", ".join(parts) if parts else "size unknown"
 
 
+def is_ndc(product: NdcProduct) -> bool:
+    """False for a crosswalk product whose identifier is not an NDC (shown, never billable)."""
+    return product.extra.get("identifier") != "not an NDC"
+
+
 def _ndc_text(ndc11: str) -> str:
     try:
         return format_ndc(ndc11)
@@ -64,16 +69,25 @@ class NdcTableModel(ObjectTableModel[NdcProduct]):
         return self.object_at(row)
 
     def row_of(self, ndc11: str) -> int:
-        """The row of an 11-digit NDC, or -1."""
-        return next((row for row, p in enumerate(self._objects) if p.ndc == ndc11), -1)
+        """The row of an 11-digit NDC, or -1 (never a row whose identifier is not an NDC)."""
+        return next(
+            (row for row, p in enumerate(self._objects) if p.ndc == ndc11 and is_ndc(p)), -1
+        )
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        """Rows whose identifier is not an NDC are shown but cannot be picked as the NDC."""
+        product = self.object_at(index.row()) if index.isValid() else None
+        if product is not None and not is_ndc(product):
+            return Qt.ItemFlag.NoItemFlags
+        return super().flags(index)
 
     def cell(self, obj: NdcProduct, row: int, column: int, role: int) -> Any:
         """Display text and tooltips, and the product's NDC (NDC_ROLE)."""
         if role == NDC_ROLE:
-            return obj.ndc
+            return obj.ndc if is_ndc(obj) else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == COL_NDC:
-                return _ndc_text(obj.ndc)
+                return _ndc_text(obj.ndc) if is_ndc(obj) else f"{obj.ndc} (not an NDC)"
             if column == COL_BRAND:
                 return obj.drug_name
             if column == COL_PACKAGE:

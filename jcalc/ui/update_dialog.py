@@ -261,6 +261,10 @@ class UpdateDialog(QDialog):
         self.notes_label.setObjectName("updateNotes")
         self.notes_label.setWordWrap(True)
         self.notes_label.setStyleSheet("color: #5a4500;")
+        self.skips_label = QLabel(page)  # rows read, imported and skipped (reason, examples)
+        self.skips_label.setObjectName("skippedRows")
+        self.skips_label.setWordWrap(True)
+        self.skips_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget(page)
         self.tabs.setObjectName("diffTabs")
         self.review_error = QLabel(page)
@@ -283,6 +287,7 @@ class UpdateDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.diff_header)
         layout.addWidget(self.notes_label)
+        layout.addWidget(self.skips_label)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         return page
@@ -410,6 +415,9 @@ class UpdateDialog(QDialog):
             notes += [f"Older than in use (you agreed): {r}" for r in prepared.plan.reasons]
         self.notes_label.setText("\n".join(f"• {note}" for note in notes))  # may start: a file
         self.notes_label.setVisible(bool(notes))
+        skips = prepared.summary.skip_lines()
+        self.skips_label.setText("Rows of the CMS files:\n" + "\n".join(skips))
+        self.skips_label.setVisible(bool(skips))
         self.tabs.clear()
         self._sections = diff_sections(diff, self)
         for section in self._sections:

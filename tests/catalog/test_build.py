@@ -26,6 +26,7 @@ from jcalc.catalog.sources.records import (
     MueFile,
     MueRecord,
 )
+from jcalc.catalog.sources.rows import SkipReport
 from jcalc.catalog.store import CatalogError, open_catalog
 from jcalc.core.descriptor import DescriptorKind
 from jcalc.core.quantity import Unit
@@ -284,12 +285,23 @@ def test_aliases_pointing_nowhere_are_dropped(catalog_file: Path) -> None:
 
 def test_what_is_left_out_is_reported(tmp_path: Path) -> None:
     hcpcs, asp, crosswalk, mue = make_sources()
-    crosswalk = replace(crosswalk, skipped_rows=("row 12: the NDC '888867413689' has 12 digits",))
+    report = SkipReport("crosswalk", "xw.csv", rows_read=len(crosswalk.records) + 1)
+    report.imported = len(crosswalk.records)
+    report.skip(12, "number unreadable", "the BILLUNITS '21.3125?' of J9312 is not a number")
+    crosswalk = replace(crosswalk, report=report)
     summary = build_small(tmp_path / "c.sqlite", (hcpcs, asp, crosswalk, mue))
-    assert summary.warnings[:2] == (
-        "asp_ndc_hcpcs_crosswalk_2026q1.csv: row 12: the NDC '888867413689' has 12 digits",
-        "alias 'Nowhere' names J0001, which is not in the catalog (left out)",
+    assert summary.warnings[0] == (
+        "alias 'Nowhere' names J0001, which is not in the catalog (left out)"
     )
+    assert summary.skip_lines()[2:4] == [
+        f"xw.csv: {len(crosswalk.records) + 1} rows read, {len(crosswalk.records)} imported, "
+        "1 skipped",
+        "  skipped 1 (number unreadable): row 12: the BILLUNITS '21.3125?' of J9312 is not a "
+        "number",
+    ]
+    with sqlite3.connect(tmp_path / "c.sqlite") as conn:
+        rows = conn.execute("SELECT kind, source, row, reason FROM skipped_rows").fetchall()
+    assert rows == [("crosswalk", "xw.csv", 12, "number unreadable")]
 
 
 def test_a_thin_source_file_is_reported(tmp_path: Path) -> None:

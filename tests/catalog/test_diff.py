@@ -25,7 +25,7 @@ CLINIC = ClinicData(
             CodeSettings("J9035", favourite=True),
             CodeSettings("J1100", charge_per_unit=Decimal("0.50")),
             CodeSettings("J1885", charge_per_unit=Decimal("1")),
-            CodeSettings("Q5115", charge_per_unit=Decimal("40")),
+            CodeSettings("90377", charge_per_unit=Decimal("40")),
             CodeSettings("J2312", default_ndc="99999999999"),  # never in the crosswalk
             CodeSettings("J0585", favourite=True),  # unchanged: not listed
             CodeSettings("Z9999", favourite=True),  # in neither catalog: not listed
@@ -93,13 +93,13 @@ def test_ndc_counts(diff: CatalogDiff) -> None:
 
 def test_clinic_codes_affected(diff: CatalogDiff) -> None:
     by_code = {item.code: item for item in diff.clinic_affected}
-    assert set(by_code) == {"J9312", "J9035", "J1100", "J1885", "Q5115"}
+    assert set(by_code) == {"J9312", "J9035", "J1100", "J1885", "90377"}
     rituximab = by_code["J9312"]
     assert rituximab.favourite and rituximab.priced
     assert any(text.startswith("payment limit $74.765 → $80.000") for text in rituximab.changes)
     assert any(text.startswith("MUE 150 units") for text in rituximab.changes)
     assert by_code["J9035"].changes == ("ends 2026-03-31 (see J9601)",)
-    assert by_code["Q5115"].changes == ("no longer in the catalog",)
+    assert by_code["90377"].changes == ("no longer in the catalog",)
     assert rituximab.changes[-1] == (
         "default NDC 50242-0051-21 is no longer in the crosswalk for this code"
     )
@@ -151,3 +151,18 @@ def test_a_price_change_without_the_cms_files(tmp_path: Path) -> None:
     (change,) = found.prices_changed
     assert (change.code, change.delta) == ("J9312", Decimal("5.735"))
     assert not found.added and not found.terminated and not found.clinic_affected
+
+
+def test_ndc_changes_are_compared_on_disk(
+    next_quarter_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalog of a million NDCs is never loaded whole: SQLite compares the two files."""
+    from jcalc.catalog import diff as diff_module
+
+    def refuse(_catalog: object) -> set[tuple[str, str]]:
+        raise AssertionError("NDC pairs loaded into memory")
+
+    monkeypatch.setattr(diff_module, "_ndc_pairs", refuse)
+    with open_catalog(None) as old, open_catalog(next_quarter_catalog) as new:
+        found = diff_catalogs(old, new)
+    assert (found.ndcs_added, found.ndcs_removed) == (len(nq.ADDED), nq.REMOVED_NDCS)

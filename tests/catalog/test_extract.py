@@ -39,7 +39,11 @@ def test_extracted_provenance_and_rows() -> None:
     assert asp.quarter == "2026Q1"
     assert crosswalk.effective_from == date(2026, 1, 1)
     assert mue.quarter == "2026Q2"
-    assert len(crosswalk.records) == counts["ndcs"]
+    assert len([r for r in crosswalk.records if r.is_ndc]) == counts["ndcs"]
+    assert [(r.code, r.ndc) for r in crosswalk.records if not r.is_ndc] == [
+        ("J7331", "888867413689")
+    ]  # kept apart as a product identifier, not an NDC
+    assert crosswalk.report.rows_read == 7125  # the skip report of the file, kept in the catalog
     assert len(mue.records) == counts["mue_rows"]
     assert len(asp.records) == 877  # every row of the ASP file, CPT codes included
     by_code = {record.code: record for record in asp.records}

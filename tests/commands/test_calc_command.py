@@ -140,6 +140,8 @@ def test_text_output_shows_the_arithmetic(capsys) -> None:
         (["J9312", "450 mg", "--ndc", "50242-53-06"], "NDC"),
         (["J9312", "450 mg", "--package", "500 mg", "--multi-dose"], "single-dose"),
         (["J3490", "10 mg"], "cannot be read"),
+        # the 2026Q1 crosswalk's 12-digit identifier of J7331: a product, never an NDC
+        (["J7331", "1 mg", "--ndc", "888867413689"], "product identifier of SynoJoynt (J7331)"),
         (["J9312", "450 mg", "--concentration", "ten"], "concentration"),
     ],
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from jcalc.catalog.schema import SCHEMA_VERSION
+from jcalc.catalog.store import open_catalog
 from jcalc.commands import catalog as catalog_command
 from tests.catalog.test_build import build_small
 
@@ -130,8 +133,12 @@ def test_build_prints_a_summary(run: Run, cms_files: dict[str, Path], tmp_path: 
     code, stdout, err = run(*_build_args(cms_files, out))
     assert code == 0, err
     assert f"catalog written: {out}" in stdout
-    assert "codes 1326 (J 1209, active J 1076)" in stdout
+    # J codes plus Q and A95xx-A96xx drug-like codes and the other ASP/crosswalk codes
+    assert "codes 1828 (J 1209, active J 1076)" in stdout
+    assert "NDCs 7124, other product identifiers 1," in stdout  # J7331's 12-digit identifier
     assert "built in" in stdout
+    assert "asp_ndc_hcpcs_crosswalk_2026q1.csv: 7125 rows read, 7125 imported, 0 skipped" in stdout
+    assert "383 modifier rows" in stdout
     assert out.is_file()
 
 
@@ -277,3 +284,56 @@ def test_python_m_jcalc_catalog_error(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert_one_error_line(result.stderr, "gone.sqlite")
+
+
+@pytest.mark.needs_shared
+def test_build_and_report_list_the_skipped_rows(
+    run: Run, cms_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """A MUE value that overflows (issue 11) and a stray character are skipped, not fatal."""
+    mue = tmp_path / "mue_practitioner_2026q2_level2.csv"
+    lines = cms_files["mue"].read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].split(",")[0] + ",99999999999999999999999,3,Clinical: Data"
+    lines[9] = lines[9].split(",")[0] + ",12?,3,Clinical: Data"
+    mue.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "catalog.sqlite"
+    code, stdout, err = run(*_build_args(cms_files, out, mue=mue))
+    assert code == 0, err
+    assert "mue_practitioner_2026q2_level2.csv: 4523 rows read, 4521 imported, 2 skipped" in stdout
+    assert "skipped 1 (impossible value): row 6: the MUE value '99999999999999999999999'" in stdout
+    code, report, _err = run("catalog", "report", "--catalog", out)
+    assert code == 0
+    assert "    number unreadable: row 10: the MUE value '12?' of" in report
+    code, data, _err = run("catalog", "report", "--catalog", out, "--json")
+    rows = {item["kind"]: item for item in json.loads(data)["source_rows"]}
+    assert rows["mue"]["skipped_by_reason"] == {"impossible value": 1, "number unreadable": 1}
+    assert rows["crosswalk"]["rows_read"] == 7125
+
+
+@pytest.mark.needs_shared
+def test_impossible_payment_limits_are_skipped_by_the_build(
+    run: Run, cms_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Issue 11: a 30-digit payment limit and a negative one are reported rows, not catalog data."""
+    asp = tmp_path / "asp_payment_limit_2026q1.csv"
+    lines = cms_files["asp"].read_bytes().decode("cp1252").split("\r\n")
+    j9312 = next(i for i, line in enumerate(lines) if line.startswith("J9312,"))
+    j1100 = next(i for i, line in enumerate(lines) if line.startswith("J1100,"))
+    for index, value in ((j9312, "9" * 30), (j1100, "-5.00")):
+        cells = next(csv.reader([lines[index]]))
+        cells[3] = value
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="").writerow(cells)
+        lines[index] = buffer.getvalue()
+    asp.write_bytes("\r\n".join(lines).encode("cp1252"))
+    out = tmp_path / "catalog.sqlite"
+    code, stdout, err = run(*_build_args(cms_files, out, asp=asp))
+    assert code == 0, err
+    assert "asp_payment_limit_2026q1.csv: 877 rows read, 875 imported, 2 skipped" in stdout
+    assert (
+        f"row {j9312 + 1}: the Payment Limit '{'9' * 30}' of J9312 is above 100,000,000" in stdout
+    )
+    assert f"row {j1100 + 1}: the Payment Limit '-5.00' of J1100 is below 0" in stdout
+    with open_catalog(out) as catalog:
+        code_row = catalog.code("J9312")
+        assert code_row is not None and code_row.payment_limit is None

@@ -76,6 +76,8 @@ def test_full_update_with_yes(run: Run, next_quarter_files: dict[str, Path]) -> 
     assert (code, err) == (0, "")
     assert "new: HCPC2026_APR_ANWEB_04012026.csv: the HCPCS Level II file, 2026-04" in out
     assert "codes added: 2" in out and "J9173  durvalumab: $86.270 → $50.000" in out
+    assert "rows of the CMS files:" in out
+    assert "HCPC2026_APR_ANWEB_04012026.csv: 9008 rows read," in out
     assert "now in use: user catalog" in out
     code, out, _err = run("catalog", "which")
     assert code == 0 and out.startswith("Catalog 2026Q2 (updated ")
@@ -198,3 +200,42 @@ def test_which_json_and_a_broken_user_catalog(run: Run, next_quarter_catalog: Pa
     code, out, _err = run("catalog", "restore", "--bundled")
     assert code == 0
     assert active_catalog().problem is None
+
+
+@pytest.mark.needs_shared
+def test_an_older_hcpcs_file_is_flagged_as_older(run: Run, cms_dir: Path) -> None:
+    """The 2019 annual file has no month in its name: its release comes from its year and dates."""
+    path = cms_dir / "cms-hcpcs-2019" / "2019-Alpha-Numeric-HCPCS-File.zip"
+    code, out, err = run("catalog", "update", path)
+    assert code == 2
+    assert "new: 2019-Alpha-Numeric-HCPCS-File.zip: the HCPCS Level II file, 2019-01" in out
+    one_error_line(err, "for 2019-01, older than the one in the catalog in use (2026-01)")
+    assert active_catalog().is_bundled
+
+
+def test_a_file_of_unusable_rows_is_refused_with_one_error_line(run: Run, tmp_path: Path) -> None:
+    from tests.catalog.sources import synth
+
+    rows = [["J9312", "Inj", "10 MG", "-5.00"]] * 3
+    path = synth.write_asp(tmp_path / "asp_payment_limit_2026q2.csv", rows)
+    code, _out, err = run("catalog", "update", path, "--yes")
+    assert code == 2
+    one_error_line(err, "none of its 3 data rows can be used", "is below 0")
+    assert active_catalog().is_bundled
+
+
+def test_a_zip_whose_member_inflates_beyond_the_limit_is_refused(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11: a small zip whose member inflates to far more than any CMS file."""
+    from jcalc.catalog.sources import opening, streams
+    from tests.catalog.sources import synth
+
+    monkeypatch.setattr(streams, "MAX_INFLATED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(opening, "MAX_INFLATED_BYTES", 1024 * 1024)
+    data = synth.write_asp(tmp_path / "inner.csv").read_bytes() + b" " * (8 * 1024 * 1024)
+    path = synth.write_zip(tmp_path / "asp_2026q2.zip", {"asp_payment_limit_2026q2.csv": data})
+    code, _out, err = run("catalog", "update", path, "--yes")
+    assert code == 2
+    one_error_line(err, "inside the zip inflates to 8 MB, more than any CMS file")
+    assert active_catalog().is_bundled

@@ -6,6 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
+from jcalc.core.drug import NdcProduct
 from jcalc.core.summary import AdministrationCode
 from jcalc.service import CalcInput, calculate_from_text
 from jcalc.ui.encounter_model import (
@@ -17,6 +18,7 @@ from jcalc.ui.encounter_model import (
     EncounterModel,
 )
 from jcalc.ui.ndc_model import (
+    COL_BRAND,
     COL_LABELER,
     COL_NDC,
     COL_PACKAGE,
@@ -58,6 +60,24 @@ def test_ndc_model(qtmodeltester) -> None:
     assert model.index(1, 0).data(PRODUCT_ROLE) is PRODUCTS[1]
     assert model.row_of("50242005306") == 1 and model.row_of("00000000000") == -1
     assert package_text(PRODUCTS[0], None) == "10 mL"
+
+
+def test_ndc_model_marks_product_identifiers_that_are_not_ndcs(qtmodeltester) -> None:
+    """Skin substitutes' crosswalk identifiers (GG100) are shown but can never be picked."""
+    other = NdcProduct(
+        ndc="GG100", hcpcs="Q4111", labeler="Promethean", drug_name="GammaGraft",
+        extra={"identifier": "not an NDC"},
+    )  # fmt: skip
+    model = NdcTableModel()
+    model.set_products([*PRODUCTS, other], RITUXIMAB.descriptor)
+    qtmodeltester.check(model)
+    row = len(PRODUCTS)
+    assert model.index(row, COL_NDC).data() == "GG100 (not an NDC)"
+    assert model.index(row, COL_BRAND).data() == "GammaGraft"
+    assert model.index(row, 0).data(NDC_ROLE) is None
+    assert model.flags(model.index(row, 0)) == Qt.ItemFlag.NoItemFlags  # not selectable
+    assert model.flags(model.index(1, 0)) & Qt.ItemFlag.ItemIsSelectable
+    assert model.row_of("GG100") == -1
 
 
 def test_encounter_model(qtmodeltester, fake_catalog: FakeCatalog) -> None:

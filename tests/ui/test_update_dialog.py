@@ -127,6 +127,10 @@ def test_full_quarter_update_review_accept_and_restore(
         "Descriptors (1)", "MUE (1)",
     ]  # fmt: skip
     assert "From 2026Q1" in dialog.diff_header.text() and "to 2026Q2" in dialog.diff_header.text()
+    skips = dialog.skips_label.text().splitlines()  # what each CMS file's rows became
+    assert skips[0] == "Rows of the CMS files:"
+    assert skips[1].startswith("HCPC2026_APR_ANWEB_04012026.csv: 9008 rows read")
+    assert dialog.skips_label.isVisibleTo(dialog)
 
     # nothing has changed yet
     assert library.active().entry == BUNDLED

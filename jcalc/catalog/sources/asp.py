@@ -10,35 +10,44 @@ from jcalc.catalog.sources.opening import (
     clean_text,
     effective_dates,
     open_source,
-    parse_decimal,
-    row_code,
 )
 from jcalc.catalog.sources.records import AspFile, AspRecord
+from jcalc.catalog.sources.rows import (
+    NOTE_ROWS,
+    PAYMENT_LIMIT,
+    RowSkipped,
+    bounded_number,
+    new_report,
+    row_code_or_skip,
+    short_rows,
+)
 
 
 def read_asp(path: Path) -> AspFile:
     """Read the ASP payment limit file: the CMS CSV (or .xlsx), or a zip holding it.
 
     Rows of numeric (CPT) codes are kept without their descriptions. A "N/A" payment limit is
-    None. The effective dates come from the "Effective … through …" title line (else from a
-    quarter named in the file name).
+    None. A row whose code or payment limit cannot be used (text, negative, absurd magnitude or
+    precision) is skipped and counted in ``report``. The effective dates come from the
+    "Effective … through …" title line (else from a quarter named in the file name).
     """
     path = Path(path)
     source = open_source(path, "asp")
     start, end = effective_dates(source)
+    report = new_report(source)
+    cells = source.columns
     records: list[AspRecord] = []
-    for index, row in source.data_rows():
-        code = row_code(source, row, index)
-        if code is None:
-            continue
-        cells = source.columns
-        raw_limit = row[cells["payment_limit"]]
+    for index, row in source.data_rows(short_rows(report)):
+        report.rows_read += 1
         try:
-            limit = parse_decimal(raw_limit)
-        except ValueError:
-            raise source.error(
-                f"the Payment Limit '{raw_limit.strip()}' of {code} is not a number", index
-            ) from None
+            code = row_code_or_skip(source, row)
+            if code is None:
+                report.aside(NOTE_ROWS)
+                continue
+            limit = bounded_number(row[cells["payment_limit"]], PAYMENT_LIMIT, code)
+        except RowSkipped as skipped:
+            report.skip(index + 1, skipped.reason, skipped.detail)
+            continue
         short = row[cells["short_description"]] if "short_description" in cells else ""
         records.append(
             AspRecord(
@@ -49,6 +58,11 @@ def read_asp(path: Path) -> AspFile:
                 notes=clean_lines(row[cells["notes"]]) if "notes" in cells else "",
             )
         )
+    report.imported = len(records)
+    report.check(source)
     if not records:
         raise source.error("the file has a header but no data rows")
-    return AspFile(source_name=path.name, effective_from=start, effective_to=end, records=records)
+    return AspFile(
+        source_name=path.name, effective_from=start, effective_to=end, records=records,
+        report=report,
+    )  # fmt: skip

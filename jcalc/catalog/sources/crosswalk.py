@@ -13,17 +13,36 @@ from jcalc.catalog.sources.opening import (
     clean_text,
     effective_dates,
     open_source,
-    parse_decimal,
-    row_code,
 )
 from jcalc.catalog.sources.records import CrosswalkFile, CrosswalkRecord
+from jcalc.catalog.sources.rows import (
+    BILL_UNITS,
+    BILL_UNITS_PKG,
+    IMPOSSIBLE_VALUE,
+    NO_IDENTIFIER,
+    NOTE_ROWS,
+    PKG_QTY,
+    PKG_SIZE,
+    Bounds,
+    RowSkipped,
+    bounded_number,
+    new_report,
+    row_code_or_skip,
+    short_rows,
+)
+from jcalc.catalog.sources.spool import RecordSpool
 
 _HYPHENATED: Final = re.compile(r"([0-9]+)-([0-9]+)-([0-9]+)")
 _SHAPES: Final = frozenset({(5, 4, 2), (4, 4, 2), (5, 3, 2), (5, 4, 1)})
 _TARGET: Final = (5, 4, 2)
-_NUMBER_COLUMNS: Final = ("pkg_size", "pkg_qty", "bill_units", "bill_units_pkg")
-# More unreadable NDCs than this (and than 1% of rows) means the column is not NDCs at all.
-_SKIP_TOLERANCE: Final = 10
+_NUMBER_COLUMNS: Final[dict[str, Bounds]] = {
+    "pkg_size": PKG_SIZE,
+    "pkg_qty": PKG_QTY,
+    "bill_units": BILL_UNITS,
+    "bill_units_pkg": BILL_UNITS_PKG,
+}
+_NO_IDENTIFIER: Final = frozenset({"", "N/A", "NA", "NONE", "NULL", "UNKNOWN"})
+_IDENTIFIER_LENGTH: Final = 30  # longer than any product identifier CMS has published
 
 
 class UnmappableNdcError(ValueError):
@@ -50,40 +69,55 @@ def ndc11(text: str) -> str:
     raise ValueError(text)
 
 
+def product_identifier(text: str, code: str) -> tuple[str, bool]:
+    """(11-digit NDC, True), or (the identifier as published, False) when it is not an NDC.
+
+    Skin substitutes carry identifiers such as "GG100", "51120-61052" or 6, 12 or 14 digits:
+    they name a product but cannot go on a claim as an NDC. Raises :class:`RowSkipped` for an
+    empty or absurdly long cell.
+    """
+    cleaned = "".join(text.split())
+    if cleaned.upper() in _NO_IDENTIFIER or not any(char.isalnum() for char in cleaned):
+        shown = f" ('{cleaned}')" if cleaned else ""
+        raise RowSkipped(NO_IDENTIFIER, f"the NDC2 cell of {code} is empty{shown}")
+    if len(cleaned) > _IDENTIFIER_LENGTH or not cleaned.isprintable():
+        raise RowSkipped(
+            IMPOSSIBLE_VALUE, f"the NDC2 cell of {code} is not an NDC or a product identifier"
+        )
+    try:
+        return ndc11(cleaned), True
+    except ValueError:
+        return cleaned.upper(), False
+
+
 def read_crosswalk(path: Path) -> CrosswalkFile:
     """Read the ASP NDC-HCPCS crosswalk: the CMS CSV (or .xlsx), or a zip holding it.
 
-    Rows of numeric (CPT) codes are kept without their short description. A row whose NDC is
-    unhyphenated digits of the wrong count is left out and listed in ``skipped_rows``; any other
-    malformed NDC or number raises, naming the row.
+    Rows of numeric (CPT) codes are kept without their short description. A row whose product
+    identifier is not an NDC is kept with ``is_ndc`` False. A row whose code, identifier or
+    numbers cannot be used (``21.3125?``, a PKG SIZE of 0) is skipped and counted in ``report``.
     """
     path = Path(path)
     source = open_source(path, "crosswalk")
     start, end = effective_dates(source)
     cells = source.columns
-    records: list[CrosswalkRecord] = []
-    skipped: list[str] = []
-    for index, row in source.data_rows():
-        code = row_code(source, row, index)
-        if code is None:
-            continue
-        raw_ndc = row[cells["ndc"]].strip()
+    report = new_report(source)
+    records = RecordSpool()
+    alternates = 0
+    for index, row in source.data_rows(short_rows(report)):
+        report.rows_read += 1
         try:
-            ndc = ndc11(raw_ndc)
-        except UnmappableNdcError:
-            digits = len("".join(raw_ndc.split()))
-            skipped.append(
-                f"row {index + 1}: the NDC '{raw_ndc}' of {code} has {digits} digits, not 11; "
-                "the row was left out"
-            )
+            code = row_code_or_skip(source, row)
+            if code is None:
+                report.aside(NOTE_ROWS)
+                continue
+            ndc, is_ndc = product_identifier(row[cells["ndc"]], code)
+            numbers = {key: _number(source, row, key, code) for key in _NUMBER_COLUMNS}
+        except RowSkipped as skipped:
+            report.skip(index + 1, skipped.reason, skipped.detail)
             continue
-        except ValueError:
-            raise source.error(
-                f"the NDC '{raw_ndc}' of {code} is not an NDC (expected 5-4-2 digits such as "
-                "13533-0636-01)",
-                index,
-            ) from None
-        numbers = {key: _number(source, row, index, key, code) for key in _NUMBER_COLUMNS}
+
+        alternates += not is_ndc
 
         def text(key: str, row: list[str] = row) -> str:
             return clean_text(row[cells[key]]) if key in cells else ""
@@ -100,12 +134,15 @@ def read_crosswalk(path: Path) -> CrosswalkFile:
                 pkg_qty=numbers["pkg_qty"],
                 bill_units=numbers["bill_units"],
                 bill_units_pkg=numbers["bill_units_pkg"],
+                is_ndc=is_ndc,
             )
         )
-    if len(skipped) > max(_SKIP_TOLERANCE, (len(records) + len(skipped)) // 100):
+    report.imported = len(records)
+    report.check(source)
+    if alternates * 2 > len(records):
         raise source.error(
-            f"{len(skipped)} rows have NDCs that are not 11 digits (first: {skipped[0]}): "
-            "the NDC column does not hold NDCs"
+            f"{alternates} of its {len(records)} rows have no NDC in the NDC2 column: the "
+            "column does not hold NDCs"
         )
     if not records:
         raise source.error("the file has a header but no data rows with a readable NDC")
@@ -114,19 +151,13 @@ def read_crosswalk(path: Path) -> CrosswalkFile:
         effective_from=start,
         effective_to=end,
         records=records,
-        skipped_rows=tuple(skipped),
+        report=report,
     )
 
 
-def _number(source: Source, row: list[str], index: int, key: str, code: str) -> Decimal | None:
+def _number(source: Source, row: list[str], key: str, code: str) -> Decimal | None:
     column = source.columns.get(key)
     if column is None:
         return None
-    raw = row[column]
-    try:
-        return parse_decimal(raw)
-    except ValueError:
-        label = source.rows[source.header][column].strip()
-        raise source.error(
-            f"the {label} '{raw.strip()}' of {code} is not a number", index
-        ) from None
+    label = source.rows[source.header][column].strip() or _NUMBER_COLUMNS[key].label
+    return bounded_number(row[column], _NUMBER_COLUMNS[key], code, label)

@@ -35,9 +35,10 @@ def detect_kind(path: Path) -> Kind | None:
     path = Path(path)
     check_file(path)
     head = read_bytes(path, HEAD_BYTES)
-    if is_old_excel(head):
-        return None
     try:
+        if is_old_excel(head):
+            guess = sniff_workbook(path, read_bytes(path), None)
+            return guess.kind if guess is not None else None
         if not is_zip(head):
             guess = sniff_bytes(head, len(head) < HEAD_BYTES)
             return guess.kind if guess is not None else None

@@ -14,20 +14,30 @@ from jcalc.catalog.sources.errors import SourceFileError
 from jcalc.catalog.sources.opening import (
     ANY_CODE,
     FIXED_RECORD_LENGTH,
+    HEADER_SEARCH_ROWS,
     LEVEL2_CODE,
-    MONTHS,
     Source,
     clean_text,
     csv_rows,
     decode,
+    is_record_line,
     normalize_header,
     open_source,
-    parse_yyyymmdd,
     read_member,
     xlsx_sheets,
     zip_members,
 )
 from jcalc.catalog.sources.records import HcpcsFile, HcpcsRecord, ModifierRecord
+from jcalc.catalog.sources.rows import (
+    BAD_DATE,
+    BAD_RECORD,
+    NOT_A_CODE,
+    RowSkipped,
+    SkipReport,
+    new_report,
+    short_rows,
+)
+from jcalc.catalog.sources.values import MONTHS, parse_yyyymmdd
 
 # Field positions of the fixed-width record (0-based slices of the 1-based positions in
 # HCPC2026_recordlayout.txt; checked against the layout when the zip holds it).
@@ -63,7 +73,9 @@ _RELEASE_CMS: Final = re.compile(r"HCPC((?:19|20)[0-9]{2})_([A-Z]{3})", re.IGNOR
 _RELEASE_WORDS: Final = re.compile(
     r"(?<![a-z])([a-z]{3,9})[\s_-]*((?:19|20)[0-9]{2})(?![0-9])", re.IGNORECASE
 )
+_RELEASE_YEAR: Final = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _MODIFIER_RECIDS: Final = frozenset({"7", "8"})
+MODIFIER_ROWS: Final = "modifier rows"
 
 _NOC_START: Final = re.compile(r"(?:unclassified|not otherwise classified|noc)\b")
 _NOC_ENDINGS: Final = ("not otherwise classified", "not otherwise specified", "unclassified")
@@ -74,25 +86,58 @@ _NOC_TAIL: Final = re.compile(r"\s*\((?:nos|noc)\)\s*$")
 def read_hcpcs(path: Path) -> HcpcsFile:
     """Read the HCPCS Level II file: the CMS zip, its fixed-width .txt, its .xlsx or a CSV export.
 
-    Modifier records are skipped; terminated codes are kept. Long descriptions are joined and
+    Modifier records are set aside; terminated codes are kept. Long descriptions are joined and
     their whitespace collapsed. ``noc_codes`` comes from the zip's "NOC codes" workbook, else from
-    the descriptions (see :func:`is_noc_description`).
+    the descriptions (see :func:`is_noc_description`). A disclaimer block above the records is
+    passed over; a record with an unreadable date or code is skipped and counted in ``report``.
+    The release comes from the file name, else from the latest dates in the file (see
+    :func:`release_of`).
     """
     path = Path(path)
     source = open_source(path, "hcpcs")
     noc: frozenset[str] | None = None
     if source.archive is not None:
         noc = _read_zip_extras(source)
-    records = _fixed_width_records(source) if source.header < 0 else _table_records(source)
+    report = new_report(source)
+    if source.header < 0:
+        records = _fixed_width_records(source, report)
+    else:
+        records = _table_records(source, report)
+    report.imported = len(records)
+    report.check(source)
     if not records:
         raise source.error("the file holds no HCPCS codes")
     if noc is None:
         noc = frozenset(r.code for r in records if is_noc_description(r.long_description))
-    release = _release(source.name) or _release(path.name)
+    release = release_of((source.name, path.name), records)
     return HcpcsFile(
         source_name=path.name, release=release, records=records, noc_codes=noc,
-        modifiers=modifier_records(source),
+        modifiers=modifier_records(source), report=report,
     )  # fmt: skip
+
+
+def release_of(names: tuple[str, ...], records: list[HcpcsRecord]) -> str:
+    """ "2026-01": the month named in a file name, else the latest ADD DT or ACT EFF DT in the
+    file (within the year a name gives: an annual "HCPC2019_CONTR_ANWEB.txt" is "2019-01").
+
+    "" when neither the names nor the records say.
+    """
+    for name in names:
+        named = _release(name)
+        if named:
+            return named
+    years = [int(match[1]) for name in names if (match := _RELEASE_YEAR.search(name))]
+    year = years[0] if years else None
+    dates = [
+        day
+        for record in records
+        for day in (record.add_date, record.effective_date)
+        if day is not None and (year is None or day.year <= year)
+    ]
+    latest = max(dates, default=None)
+    if latest is not None and (year is None or latest.year == year):
+        return f"{latest.year}-{latest.month:02d}"
+    return f"{year}-01" if year is not None else ""
 
 
 def is_noc_description(description: str) -> bool:
@@ -136,10 +181,21 @@ def _date(source: Source, pending: _Pending, label: str, text: str, *, fixed: bo
     try:
         return parse_yyyymmdd(text)
     except ValueError:
-        problem = f"the {label} '{text.strip()}' of {pending.code} is not a YYYYMMDD date"
-        if fixed:
-            raise source.error(problem, line=pending.where) from None
-        raise source.error(problem, pending.where) from None
+        shown = text.strip()[:20]
+        raise RowSkipped(
+            BAD_DATE, f"the {label} '{shown}' of {pending.code} is not a YYYYMMDD date"
+        ) from None
+
+
+def _finish_into(
+    source: Source, pending: _Pending, records: list[HcpcsRecord], report: SkipReport, *,
+    fixed: bool,
+) -> None:  # fmt: skip
+    """Append the record of ``pending``, or count it as skipped."""
+    try:
+        records.append(_finish(source, pending, fixed=fixed))
+    except RowSkipped as skipped:
+        report.skip(pending.where if fixed else pending.where + 1, skipped.reason, skipped.detail)
 
 
 def _finish(source: Source, pending: _Pending, *, fixed: bool) -> HcpcsRecord:
@@ -161,14 +217,15 @@ def _finish(source: Source, pending: _Pending, *, fixed: bool) -> HcpcsRecord:
     )
 
 
-def _fixed_width_records(source: Source) -> list[HcpcsRecord]:
+def _fixed_width_records(source: Source, report: SkipReport) -> list[HcpcsRecord]:
     lines = source.text.split("\n")
     last = max((n for n, line in enumerate(lines, 1) if line.strip()), default=0)
+    first = first_record_line(lines)
     records: list[HcpcsRecord] = []
     pending: _Pending | None = None
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip("\r")
-        if not line.strip():
+        if number < first or not line.strip():
             continue
         if number == last and not source.ended_cleanly and len(line) < FIXED_RECORD_LENGTH:
             raise source.error(
@@ -179,18 +236,26 @@ def _fixed_width_records(source: Source) -> list[HcpcsRecord]:
         recid = line[_RECID] if len(line) > _RECID else ""
         code = line[_CODE].strip().upper()
         if recid in _MODIFIER_RECIDS:
+            if recid == "7":  # a modifier's first record; 8 continues its description
+                report.rows_read += 1
+                report.aside(MODIFIER_ROWS)
             continue
+        if recid != "4":
+            report.rows_read += 1
         if recid == "3":
-            if len(line) < _FIRST_LINE_MINIMUM:
-                raise source.error(
-                    f"the record of {code} is {len(line)} characters long, not "
-                    f"{FIXED_RECORD_LENGTH}: the file is damaged or truncated",
-                    line=number,
-                )
-            if not ANY_CODE.fullmatch(code):
-                raise source.error(f"'{code}' is not a five-character HCPCS code", line=number)
             if pending is not None:
-                records.append(_finish(source, pending, fixed=True))
+                _finish_into(source, pending, records, report, fixed=True)
+                pending = None
+            if len(line) < _FIRST_LINE_MINIMUM:
+                report.skip(
+                    number, BAD_RECORD,
+                    f"the record of {code[:5]} is {len(line)} characters long, not "
+                    f"{FIXED_RECORD_LENGTH}",
+                )  # fmt: skip
+                continue
+            if not ANY_CODE.fullmatch(code):
+                report.skip(number, NOT_A_CODE, f"'{code}' is not a five-character HCPCS code")
+                continue
             fields = {
                 "short_description": line[_SHORT],
                 "add_date": line[_ADD_DATE],
@@ -202,49 +267,61 @@ def _fixed_width_records(source: Source) -> list[HcpcsRecord]:
             pending = _Pending(number, code, fields, [line[_LONG]])
         elif recid == "4":
             if pending is None or pending.code != code:
-                raise source.error(
-                    f"this continues the description of '{code}', but no record of that code "
-                    "comes before it",
-                    line=number,
-                )
+                report.rows_read += 1
+                report.skip(
+                    number, BAD_RECORD,
+                    f"this continues the description of '{code[:5]}', but no record of that "
+                    "code comes before it",
+                )  # fmt: skip
+                continue
             pending.parts.append(line[_LONG])
         else:
-            raise source.error(
-                f"the record type is '{recid}', not 3, 4, 7 or 8: this is not the HCPCS "
-                "fixed-width file or it is damaged",
-                line=number,
-            )
+            report.skip(number, BAD_RECORD, f"the record type is '{recid}', not 3, 4, 7 or 8")
     if pending is not None:
-        records.append(_finish(source, pending, fixed=True))
+        _finish_into(source, pending, records, report, fixed=True)
     return records
 
 
-def _table_records(source: Source) -> list[HcpcsRecord]:
+def first_record_line(lines: list[str]) -> int:
+    """1-based number of the first fixed-width record line (after any disclaimer block)."""
+    for number, line in enumerate(lines[:HEADER_SEARCH_ROWS], 1):
+        if is_record_line(line.rstrip("\r")):
+            return number
+    return 1
+
+
+def _table_records(source: Source, report: SkipReport) -> list[HcpcsRecord]:
     columns = source.columns
     records: list[HcpcsRecord] = []
     pending: _Pending | None = None
-    for index, row in source.data_rows():
+    for index, row in source.data_rows(short_rows(report)):
         values = {key: row[column] for key, column in columns.items()}
         code = values["code"].strip().upper()
         recid = values.get("recid", "").strip()
-        if recid in _MODIFIER_RECIDS or len(code) == 2:
-            continue
         if recid == "4":  # a continuation row, if an export kept them
             if pending is None or pending.code != code:
-                raise source.error(
-                    f"this continues the description of '{code}', but no row of that code "
+                report.rows_read += 1
+                report.skip(
+                    index + 1, BAD_RECORD,
+                    f"this continues the description of '{code[:5]}', but no row of that code "
                     "comes before it",
-                    index,
-                )
+                )  # fmt: skip
+                continue
             pending.parts.append(values["long_description"])
             continue
-        if not ANY_CODE.fullmatch(code):
-            raise source.error(f"'{code}' is not a five-character HCPCS code", index)
+        report.rows_read += 1
+        if recid in _MODIFIER_RECIDS or len(code) == 2:
+            report.aside(MODIFIER_ROWS)
+            continue
         if pending is not None:
-            records.append(_finish(source, pending, fixed=False))
+            _finish_into(source, pending, records, report, fixed=False)
+            pending = None
+        if not ANY_CODE.fullmatch(code):
+            report.skip(index + 1, NOT_A_CODE, f"'{code[:40]}' is not a five-character HCPCS code")
+            continue
         pending = _Pending(index, code, values, [values["long_description"]])
     if pending is not None:
-        records.append(_finish(source, pending, fixed=False))
+        _finish_into(source, pending, records, report, fixed=False)
     return records
 
 

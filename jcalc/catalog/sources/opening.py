@@ -11,31 +11,37 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import warnings
 import zipfile
 import zlib
-from calendar import monthrange
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
-from typing import Final, Literal
+from typing import Final
 
+from jcalc.catalog.sources.columns import COLUMNS, HeaderGuess, map_columns, scan_header
+from jcalc.catalog.sources.columns import HEADER_SEARCH_ROWS as HEADER_SEARCH_ROWS
+from jcalc.catalog.sources.columns import KIND_NAMES as KIND_NAMES
+from jcalc.catalog.sources.columns import KINDS as KINDS
+from jcalc.catalog.sources.columns import Kind as Kind
+from jcalc.catalog.sources.columns import normalize_header as normalize_header
 from jcalc.catalog.sources.errors import SourceFileError
-
-Kind = Literal["hcpcs", "asp", "crosswalk", "mue"]
-KINDS: Final[tuple[Kind, ...]] = ("hcpcs", "asp", "crosswalk", "mue")
-KIND_NAMES: Final[dict[Kind, str]] = {
-    "hcpcs": "the HCPCS Level II file",
-    "asp": "the ASP payment limit file",
-    "crosswalk": "the ASP NDC-HCPCS crosswalk",
-    "mue": "the practitioner MUE table",
-}
+from jcalc.catalog.sources.streams import (
+    MAX_INFLATED_BYTES,
+    Opener,
+    csv_stream,
+    file_opener,
+    member_opener,
+    read_text,
+    scan,
+    too_large,
+)
+from jcalc.catalog.sources.values import effective_range, quarter_dates, quarter_of
 
 HEAD_BYTES: Final = 128 * 1024  # how much of a file is read to sniff what it is
-HEADER_SEARCH_ROWS: Final = 60  # the header row must be among the first rows
 FIXED_RECORD_LENGTH: Final = 320  # HCPCS fixed-width record
 
 LEVEL2_CODE: Final = re.compile(r"[A-Z][0-9]{4}")
@@ -45,217 +51,19 @@ ANY_CODE: Final = re.compile(r"[A-Z0-9]{5}")
 
 _ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 _FIXED_WIDTH_LINE: Final = re.compile(r"[ A-Z0-9]{5}[0-9]{5}[3478]")
 
 
-# ---------------------------------------------------------------- header names
-
-
-def normalize_header(text: str) -> str:
-    """Header cell reduced to lowercase letters and digits: "PKG SIZE" → "pkgsize"."""
-    return _NON_ALNUM.sub("", text.lower())
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column a reader needs, known by several spellings of its (normalized) header name."""
-
-    label: str  # the name shown in messages, as CMS spells it today
-    names: frozenset[str]
-    pattern: re.Pattern[str] | None = None
-    required: bool = True
-
-    def matches(self, normalized: str) -> bool:
-        """Whether a normalized header cell names this column."""
-        if normalized in self.names:
-            return True
-        return self.pattern is not None and self.pattern.fullmatch(normalized) is not None
-
-
-def _col(label: str, *names: str, pattern: str | None = None, required: bool = True) -> Column:
-    return Column(label, frozenset(names), re.compile(pattern) if pattern else None, required)
-
-
-_CODE_NAMES: Final = (
-    "hcpcscode",
-    "hcpcs",
-    "hcpc",
-    "hcpcscd",
-    "code",
-    "hcpcscptcode",
-    "cpthcpcscode",
-    "hcpcsorcptcode",
-    "hcpcscpt",
-    "billingcode",
-)
-_YEAR_CODE: Final = r"(?:19|20)[0-9]{2}(?:hcpcs)?code"  # "_2026_CODE" → "2026code"
-_SHORT_NAMES: Final = ("shortdescription", "shortdesc", "description", "shortdescriptor")
-_DOSAGE_NAMES: Final = (
-    "hcpcscodedosage",
-    "hcpcsdosage",
-    "dosage",
-    "codedosage",
-    "hcpcsdose",
-    "dosagedescriptor",
-)
-
-ASP_COLUMNS: Final[dict[str, Column]] = {
-    "code": _col("HCPCS Code", *_CODE_NAMES, pattern=_YEAR_CODE),
-    "short_description": _col("Short Description", *_SHORT_NAMES, required=False),
-    "dosage": _col("HCPCS Code Dosage", *_DOSAGE_NAMES),
-    "payment_limit": _col(
-        "Payment Limit", "paymentlimit", "paymentallowancelimit", "paymentlimitamount"
-    ),
-    "notes": _col("Notes", "notes", "note", "comments", "comment", required=False),
-}
-
-CROSSWALK_COLUMNS: Final[dict[str, Column]] = {
-    "code": _col("_YYYY_CODE", *_CODE_NAMES, pattern=_YEAR_CODE),
-    "short_description": _col("Short Description", *_SHORT_NAMES, required=False),
-    "labeler": _col("LABELER NAME", "labelername", "labeler", "manufacturer", required=False),
-    "ndc": _col("NDC2", "ndc2", "ndc", "ndc11", "ndccode", "ndc11digit", "11digitndc"),
-    "drug_name": _col("Drug Name", "drugname", "productname", "brandname", required=False),
-    "dosage": _col("HCPCS dosage", *_DOSAGE_NAMES),
-    "pkg_size": _col("PKG SIZE", "pkgsize", "packagesize"),
-    "pkg_qty": _col(
-        "PKG QTY", "pkgqty", "packagequantity", "packageqty", "pkgquantity", required=False
-    ),
-    "bill_units": _col(
-        "BILLUNITS",
-        "billunits",
-        "billableunits",
-        "billunit",
-        "billunitsperitem",
-        "billableunitsperitem",
-    ),
-    "bill_units_pkg": _col(
-        "BILLUNITSPKG",
-        "billunitspkg",
-        "billableunitspkg",
-        "billunitsperpkg",
-        "billableunitsperpkg",
-        "billunitsperpackage",
-        "billableunitsperpackage",
-        required=False,
-    ),
-}
-
-MUE_COLUMNS: Final[dict[str, Column]] = {
-    "code": _col("HCPCS/CPT Code", *_CODE_NAMES),
-    "value": _col("Practitioner Services MUE Values", "mue", pattern=r"[a-z]*muevalues?"),
-    "mai": _col("MUE Adjudication Indicator", "mai", pattern=r"[a-z]*adjudicationindicator"),
-    "rationale": _col("MUE Rationale", pattern=r"[a-z]*rationale", required=False),
-}
-
-HCPCS_COLUMNS: Final[dict[str, Column]] = {
-    "code": _col("HCPC", "hcpc", "hcpcs", "hcpcscode", "code"),
-    "recid": _col("RECID", "recid", "recordid", required=False),
-    "long_description": _col("LONG DESCRIPTION", "longdescription", "longdesc"),
-    "short_description": _col("SHORT DESCRIPTION", "shortdescription", "shortdesc", required=False),
-    "xref1": _col("XREF1", "xref1", required=False),
-    "xref2": _col("XREF2", "xref2", required=False),
-    "xref3": _col("XREF3", "xref3", required=False),
-    "xref4": _col("XREF4", "xref4", required=False),
-    "xref5": _col("XREF5", "xref5", required=False),
-    "add_date": _col("ADD DT", "adddt", "adddate", "codeaddeddate", required=False),
-    "effective_date": _col(
-        "ACT EFF DT", "actefft", "acteffdt", "actioneffectivedate", "effdt", required=False
-    ),
-    "termination_date": _col("TERM DT", "termdt", "termdate", "terminationdate"),
-    "action_code": _col("ACTION CD", "actioncd", "actioncode", required=False),
-}
-
-COLUMNS: Final[dict[Kind, dict[str, Column]]] = {
-    "hcpcs": HCPCS_COLUMNS,
-    "asp": ASP_COLUMNS,
-    "crosswalk": CROSSWALK_COLUMNS,
-    "mue": MUE_COLUMNS,
-}
-
-# Columns whose presence together identifies a kind of file (checked in this order).
-_SIGNATURES: Final[tuple[tuple[Kind, tuple[str, ...]], ...]] = (
-    ("crosswalk", ("ndc", "bill_units")),
-    ("mue", ("value", "mai")),
-    ("hcpcs", ("long_description", "short_description", "termination_date")),
-    ("asp", ("payment_limit", "dosage")),
-)
-
-
-def map_columns(cells: Sequence[str], columns: dict[str, Column]) -> dict[str, int]:
-    """Index of each known column in a header row (first matching cell; one column per cell)."""
-    normalized = [normalize_header(cell) for cell in cells]
-    found: dict[str, int] = {}
-    used: set[int] = set()
-    for key, column in columns.items():
-        for index, name in enumerate(normalized):
-            if index not in used and name and column.matches(name):
-                found[key] = index
-                used.add(index)
-                break
-    return found
-
-
-def classify_header(cells: Sequence[str]) -> Kind | None:
-    """The kind of file whose identifying columns this row names, or None."""
-    if sum(1 for cell in cells if cell.strip()) < 2:
-        return None
-    for kind, keys in _SIGNATURES:
-        found = map_columns(cells, COLUMNS[kind])
-        if all(key in found for key in keys) and "code" in found:
-            return kind
-    return None
-
-
-def _partial_score(cells: Sequence[str], kind: Kind, *, need_code: bool) -> int:
-    """Known columns of ``kind`` a row names; without the code column, one less (or 0)."""
-    found = map_columns(cells, COLUMNS[kind])
-    if "code" in found:
-        return len(found)
-    return 0 if need_code else len(found) - 1
-
-
-@dataclass(frozen=True)
-class HeaderGuess:
-    """Where a header row was found, for which kind of file, and whether it is complete."""
-
-    index: int
-    kind: Kind
-    complete: bool
-
-
-def scan_header(rows: Sequence[Sequence[str]], expected: Kind | None) -> HeaderGuess | None:
-    """First row naming a kind's identifying columns; else a likely header of ``expected``.
-
-    Without ``expected``, a row naming the code and two more known columns of some kind counts
-    as its header.
-    """
-    head = rows[:HEADER_SEARCH_ROWS]
-    for index, row in enumerate(head):
-        kind = classify_header(row)
-        if kind is not None:
-            return HeaderGuess(index, kind, True)
-    candidates: tuple[Kind, ...] = (expected,) if expected is not None else KINDS
-    minimum = 2 if expected is not None else 3
-    best: HeaderGuess | None = None
-    best_score = minimum - 1
-    for index, row in enumerate(head):
-        for kind in candidates:
-            score = _partial_score(row, kind, need_code=expected is None)
-            if score > best_score:
-                best, best_score = HeaderGuess(index, kind, False), score
-        if best is not None:
-            break
-    return best
+def is_record_line(line: str) -> bool:
+    """Whether a line is a record of the HCPCS fixed-width file (code, sequence, record type)."""
+    return len(line) >= 293 and _FIXED_WIDTH_LINE.match(line) is not None
 
 
 def looks_fixed_width(text: str) -> bool:
-    """Whether text starts like the HCPCS fixed-width file (320-character records)."""
-    for line in text[: 20 * 330].splitlines()[:20]:
-        if not line.strip():
-            continue
-        return len(line) >= 293 and _FIXED_WIDTH_LINE.match(line) is not None
-    return False
+    """Whether text is the HCPCS fixed-width file (320-character records), perhaps below a
+    short disclaimer block (as in the 2019 annual file)."""
+    lines = [line for line in text[:HEAD_BYTES].splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    return any(is_record_line(line) for line in lines[:20])
 
 
 # ---------------------------------------------------------------- files and containers
@@ -276,9 +84,13 @@ def check_file(path: Path) -> None:
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
-    """The file's bytes (or its first ``limit`` bytes)."""
+    """The file's bytes (or its first ``limit`` bytes); a file larger than any CMS file is
+    refused before it is read."""
     try:
         if limit is None:
+            size = path.stat().st_size
+            if size > MAX_INFLATED_BYTES:
+                raise too_large(path, size)
             return path.read_bytes()
         with path.open("rb") as handle:
             return handle.read(limit)
@@ -325,10 +137,25 @@ def zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 def read_member(
     path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int | None = None
 ) -> bytes:
-    """Bytes of one zip member (checked against its CRC when read whole)."""
+    """Bytes of one zip member (checked against its CRC when read whole).
+
+    A member read whole must not inflate beyond MAX_INFLATED_BYTES: its declared size is checked
+    first and the bytes are counted while inflating (a header may lie).
+    """
+    if limit is None and info.file_size > MAX_INFLATED_BYTES:
+        raise too_large(path, info.file_size, info.filename)
     try:
         with archive.open(info) as handle:
-            return handle.read() if limit is None else handle.read(limit)
+            if limit is not None:
+                return handle.read(limit)
+            chunks: list[bytes] = []
+            total = 0
+            while chunk := handle.read(1024 * 1024):
+                total += len(chunk)
+                if total > MAX_INFLATED_BYTES:
+                    raise too_large(path, total, info.filename, counted=True)
+                chunks.append(chunk)
+            return b"".join(chunks)
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -442,6 +269,8 @@ def xlsx_sheets(
     """Rows of every worksheet of an .xlsx workbook (cells as text)."""
     import openpyxl  # slow to import; only some inputs need it
 
+    with open_zip(path, data) as book_parts:  # refuse parts that inflate beyond the limit
+        check_workbook_sizes(path, book_parts, member)
     sheets: list[list[list[str]]] = []
     try:
         with warnings.catch_warnings():
@@ -459,6 +288,17 @@ def xlsx_sheets(
             path, f"{where} is not a readable Excel workbook ({type(exc).__name__}: {exc})"
         ) from exc
     return sheets
+
+
+def workbook_sheets(
+    path: Path, data: bytes, member: str | None = None, max_rows: int | None = None
+) -> list[list[list[str]]]:
+    """Rows of every worksheet of an .xlsx or (old-style, OLE2) .xls workbook."""
+    if is_old_excel(data):
+        from jcalc.catalog.sources.xls import xls_sheets
+
+        return xls_sheets(path, data, member, max_rows)
+    return xlsx_sheets(path, data, member, max_rows)
 
 
 def clean_text(text: str) -> str:
@@ -487,6 +327,9 @@ class Source:
     text: str  # the fixed-width text; "" for tables
     ended_cleanly: bool  # False when a CSV does not end with a line break
     archive: bytes | None  # the zip's bytes when path is a zip of files
+    # Every row from the first, streamed again from the file (``rows`` then holds only the
+    # first rows, where the header was found); None when ``rows`` holds them all.
+    stream: Callable[[], Iterator[list[str]]] | None = None
 
     @property
     def name(self) -> str:
@@ -510,11 +353,27 @@ class Source:
         lines = (" ".join(cell for cell in row if cell.strip()) for row in self.rows[: self.header])
         return "\n".join(line for line in lines if line)
 
-    def data_rows(self) -> Iterator[tuple[int, list[str]]]:
+    def _rows_after_header(self) -> Iterator[tuple[int, list[str], bool]]:
+        """(index, row, whether it is the last row) of every row below the header."""
+        rows: Iterator[list[str]] = self.stream() if self.stream is not None else iter(self.rows)
+        previous: tuple[int, list[str]] | None = None
+        for index, row in enumerate(rows):
+            if index <= self.header:
+                continue
+            if previous is not None:
+                yield previous[0], previous[1], False
+            previous = (index, row)
+        if previous is not None:
+            yield previous[0], previous[1], True
+
+    def data_rows(
+        self, short: Callable[[int, str], None] | None = None
+    ) -> Iterator[tuple[int, list[str]]]:
         """(0-based row index, cells padded to the header width) of each non-blank data row.
 
-        A row missing required cells raises; so does a last row cut short in a CSV that does not
-        end with a line break (a truncated download).
+        A row missing required cells is passed to ``short`` (index, problem) and left out, or
+        raises without ``short``; a last row cut short in a CSV that does not end with a line
+        break (a truncated download) always raises.
         """
         header = self.rows[self.header]
         width = len(header)
@@ -522,21 +381,21 @@ class Source:
             index for key, index in self.columns.items() if COLUMNS[self.kind][key].required
         ]
         needed = max(required, default=0) + 1
-        last = len(self.rows) - 1
-        for index in range(self.header + 1, len(self.rows)):
-            row = self.rows[index]
+        for index, row, is_last in self._rows_after_header():
             if not any(cell.strip() for cell in row):
                 continue
-            if index == last and not self.ended_cleanly and len(row) < width:
+            if is_last and not self.ended_cleanly and len(row) < width:
                 raise self.error(
                     f"the row has {len(row)} of the header's {width} columns and the file ends "
                     "without a line break: the file looks truncated",
                     index,
                 )
             if len(row) < needed:
-                raise self.error(
-                    f"the row has only {len(row)} columns; the header has {width}", index
-                )
+                problem = f"the row has only {len(row)} columns; the header has {width}"
+                if short is None:
+                    raise self.error(problem, index)
+                short(index, problem)
+                continue
             if len(row) < width:
                 row = row + [""] * (width - len(row))
             yield index, row
@@ -602,7 +461,7 @@ def _with_header(
 def _from_workbook(
     path: Path, member: str | None, data: bytes, expected: Kind, archive: bytes | None
 ) -> Source:
-    sheets = xlsx_sheets(path, data, member)
+    sheets = workbook_sheets(path, data, member)
     errors: list[SourceFileError] = []
     for rows in sheets:
         try:
@@ -629,7 +488,7 @@ def sniff_bytes(head: bytes, complete: bool) -> HeaderGuess | None:
 
 def sniff_workbook(path: Path, data: bytes, member: str | None) -> HeaderGuess | None:
     """What an .xlsx workbook holds, from the first rows of its sheets."""
-    for rows in xlsx_sheets(path, data, member, max_rows=HEADER_SEARCH_ROWS):
+    for rows in workbook_sheets(path, data, member, max_rows=HEADER_SEARCH_ROWS):
         guess = scan_header(rows, None)
         if guess is not None:
             return guess
@@ -637,7 +496,7 @@ def sniff_workbook(path: Path, data: bytes, member: str | None) -> HeaderGuess |
 
 
 _TEXT_SUFFIXES: Final = (".csv", ".txt")
-_BOOK_SUFFIXES: Final = (".xlsx", ".xlsm")
+_BOOK_SUFFIXES: Final = (".xlsx", ".xlsm", ".xls")
 
 
 def table_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
@@ -689,11 +548,10 @@ def _from_zip(path: Path, data: bytes, archive: zipfile.ZipFile, expected: Kind)
         raise SourceFileError(
             path, f"the zip holds no file of {KIND_NAMES[expected]} (it holds {listed})"
         )
-    content = read_member(path, archive, chosen)
     if chosen.filename.lower().endswith(_BOOK_SUFFIXES):
+        content = read_member(path, archive, chosen)
         return _from_workbook(path, chosen.filename, content, expected, data)
-    text = decode(path, content, chosen.filename)
-    return _from_text(path, chosen.filename, text, expected, data)
+    return _from_stream(path, chosen.filename, member_opener(path, data, chosen), expected, data)
 
 
 def open_source(path: Path, expected: Kind) -> Source:
@@ -704,18 +562,40 @@ def open_source(path: Path, expected: Kind) -> Source:
     """
     path = Path(path)
     check_file(path)
-    data = read_bytes(path)
-    if is_zip(data):
+    head = read_bytes(path, HEAD_BYTES)
+    if is_zip(head) or is_old_excel(head):
+        data = read_bytes(path)
+        if is_old_excel(data):
+            return _from_workbook(path, None, data, expected, None)
         archive = open_zip(path, data)
         with archive:
             if is_workbook(archive):
                 return _from_workbook(path, None, data, expected, None)
             return _from_zip(path, data, archive, expected)
-    if is_old_excel(data):
-        raise SourceFileError(
-            path, "this is an old-style Excel .xls workbook: save it as .xlsx or CSV first"
-        )
-    return _from_text(path, None, decode(path, data), expected, None)
+    return _from_stream(path, None, file_opener(path), expected, None)
+
+
+def check_workbook_sizes(path: Path, archive: zipfile.ZipFile, member: str | None = None) -> None:
+    """Refuse a workbook whose parts inflate beyond the limit (before openpyxl reads them)."""
+    total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_INFLATED_BYTES:
+        raise too_large(path, total, member)
+
+
+def _from_stream(
+    path: Path, member: str | None, opener: Opener, expected: Kind, archive: bytes | None
+) -> Source:
+    """A CSV or fixed-width text file, streamed: only its first rows are held."""
+    scanned = scan(path, opener, member)
+    if looks_fixed_width(decode_head(scanned.head)):
+        return _from_text(path, member, read_text(opener, scanned), expected, archive)
+
+    def rows() -> Iterator[list[str]]:
+        return csv_stream(path, opener, scanned, member)
+
+    head = list(itertools.islice(rows(), HEADER_SEARCH_ROWS + 1))
+    source = _with_header(path, member, head, expected, scanned.ended_cleanly, archive)
+    return replace(source, stream=rows)
 
 
 def effective_dates(source: Source) -> tuple[date, date]:
@@ -746,135 +626,3 @@ def row_code(source: Source, row: list[str], index: int) -> str | None:
     if not others:
         return None
     raise source.error(f"'{code}' is not a HCPCS code", index)
-
-
-# ---------------------------------------------------------------- values
-
-
-_NONE_WORDS: Final = frozenset({"", "N/A", "NA", "N.A.", "-", "--", "—"})
-_PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_GROUPED_NUMBER: Final = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    """Decimal of a number cell ("1,000.50", "$3", "137.828"); None for blank or "N/A".
-
-    Raises ValueError for anything else.
-    """
-    cleaned = text.strip().replace("$", "").replace(" ", "")
-    if cleaned.upper() in _NONE_WORDS:
-        return None
-    if _GROUPED_NUMBER.fullmatch(cleaned):
-        cleaned = cleaned.replace(",", "")
-    elif not _PLAIN_NUMBER.fullmatch(cleaned):
-        raise ValueError(text)
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation as exc:  # unreachable after the pattern check; kept as a guard
-        raise ValueError(text) from exc
-
-
-def parse_yyyymmdd(text: str) -> date | None:
-    """Date of a YYYYMMDD cell (also YYYY-MM-DD); None when blank. Raises ValueError."""
-    cleaned = text.strip().replace("-", "")
-    if not cleaned or set(cleaned) == {"0"}:
-        return None
-    if len(cleaned) != 8 or not cleaned.isdigit():
-        raise ValueError(text)
-    return date(int(cleaned[:4]), int(cleaned[4:6]), int(cleaned[6:]))
-
-
-MONTHS: Final[dict[str, int]] = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-
-_WORD_DATE: Final = r"([A-Za-z]{3,9})\.?\s+([0-9]{1,2}),?\s+((?:19|20)[0-9]{2})"
-_NUMERIC_DATE: Final = r"([0-9]{1,2})[/-]([0-9]{1,2})[/-]((?:19|20)[0-9]{2})"
-_EFFECTIVE_RANGE: Final = re.compile(
-    rf"effective\s+(?:from\s+)?(?:{_WORD_DATE}|{_NUMERIC_DATE})\s*"
-    rf"(?:through|thru|to|until|-|–|—)\s*(?:{_WORD_DATE}|{_NUMERIC_DATE})",
-    re.IGNORECASE,
-)
-
-
-def _date_from_groups(groups: Sequence[str | None]) -> date | None:
-    month_name, day, year, num_month, num_day, num_year = groups
-    try:
-        if month_name is not None and day is not None and year is not None:
-            month = MONTHS.get(month_name.lower())
-            return None if month is None else date(int(year), month, int(day))
-        if num_month is not None and num_day is not None and num_year is not None:
-            return date(int(num_year), int(num_month), int(num_day))
-    except ValueError:
-        return None
-    return None
-
-
-def effective_range(text: str) -> tuple[date, date] | None:
-    """Dates of "Effective January 1, 2026 through March 31, 2026" (or 01/01/2026 - 03/31/2026)."""
-    match = _EFFECTIVE_RANGE.search(text)
-    if match is None:
-        return None
-    start = _date_from_groups(match.groups()[:6])
-    end = _date_from_groups(match.groups()[6:])
-    if start is None or end is None or end < start:
-        return None
-    return start, end
-
-
-_QUARTER_PATTERNS: Final = (
-    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[\s_-]*q([1-4])(?![0-9])", re.IGNORECASE),
-    re.compile(r"(?<![a-z])q([1-4])[\s_-]*((?:19|20)[0-9]{2})(?![0-9])", re.IGNORECASE),
-)
-_QUARTER_DATE: Final = re.compile(
-    r"(?<![0-9])([0-9]{1,2})[-/_.]([0-9]{1,2})[-/_.]((?:19|20)[0-9]{2})(?![0-9])"
-)
-_MONTH_YEAR: Final = re.compile(
-    r"(?<![a-z])([a-z]{3,9})\.?[\s_-]*(?:[0-9]{1,2},?[\s_-]*)?((?:19|20)[0-9]{2})(?![0-9])",
-    re.IGNORECASE,
-)
-
-
-def quarter_of(text: str) -> tuple[int, int] | None:
-    """(year, quarter) named in a file name or title line.
-
-    Understands "2026q2", "2026-Q2", "Q2 2026", "Eff_04-01-2026" and "April 1, 2026".
-    """
-    for number, pattern in enumerate(_QUARTER_PATTERNS):
-        match = pattern.search(text)
-        if match:
-            year, quarter = (match[1], match[2]) if number == 0 else (match[2], match[1])
-            return int(year), int(quarter)
-    for match in _QUARTER_DATE.finditer(text):
-        month = int(match[1])
-        if 1 <= month <= 12:
-            return int(match[3]), (month - 1) // 3 + 1
-    for match in _MONTH_YEAR.finditer(text):
-        named = MONTHS.get(match[1].lower())
-        if named is not None:
-            return int(match[2]), (named - 1) // 3 + 1
-    return None
-
-
-def quarter_dates(year: int, quarter: int) -> tuple[date, date]:
-    """First and last day of a calendar quarter."""
-    last_month = quarter * 3
-    return date(year, last_month - 2, 1), date(year, last_month, monthrange(year, last_month)[1])

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+from jcalc.catalog.sources.rows import SkipReport
+
+
+def _no_report() -> SkipReport:
+    return SkipReport(kind="", source_name="")
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class HcpcsFile:
     records: list[HcpcsRecord]
     noc_codes: frozenset[str] = field(default_factory=frozenset)  # from the zip's NOC list
     modifiers: tuple[ModifierRecord, ...] = ()  # the two-character rows (JW, JZ, TB ...)
+    report: SkipReport = field(default_factory=_no_report, compare=False)
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,7 @@ class AspFile:
     effective_from: date
     effective_to: date
     records: list[AspRecord]
+    report: SkipReport = field(default_factory=_no_report, compare=False)
 
     @property
     def quarter(self) -> str:
@@ -78,13 +87,14 @@ class CrosswalkRecord:
     code: str
     short_description: str  # "" for numeric (CPT) codes
     labeler: str
-    ndc: str  # 11 digits, no hyphens
+    ndc: str  # 11 digits, no hyphens; the product identifier as published when not is_ndc
     drug_name: str
     hcpcs_dosage: str
     pkg_size: Decimal | None
     pkg_qty: Decimal | None
     bill_units: Decimal | None
     bill_units_pkg: Decimal | None
+    is_ndc: bool = True  # False: an alternate product identifier (skin substitutes' "GG100")
 
 
 @dataclass(frozen=True)
@@ -94,10 +104,8 @@ class CrosswalkFile:
     source_name: str
     effective_from: date
     effective_to: date
-    records: list[CrosswalkRecord]
-    # Rows left out because their NDC cannot be read as 11 digits (one sentence each, with the
-    # row number), e.g. the 12-digit "888867413689" CMS published for J7331 in 2026Q1.
-    skipped_rows: tuple[str, ...] = ()
+    records: Sequence[CrosswalkRecord]  # a RecordSpool (on disk) for very large files
+    report: SkipReport = field(default_factory=_no_report, compare=False)
 
 
 @dataclass(frozen=True)
@@ -117,3 +125,4 @@ class MueFile:
     source_name: str
     quarter: str  # e.g. "2026Q2" read from the file name or its title lines; "" when unknown
     records: list[MueRecord]
+    report: SkipReport = field(default_factory=_no_report, compare=False)

@@ -99,21 +99,50 @@ def test_missing_code_column(tmp_path: Path) -> None:
         read_asp(synth.write_asp(tmp_path / "a.csv", header=header))
 
 
-def test_malformed_payment_limit_names_the_row(tmp_path: Path) -> None:
+def test_malformed_payment_limit_is_skipped_and_reported(tmp_path: Path) -> None:
     rows = [*synth.ASP_ROWS]
     rows[2] = ["J9312", "Inj., rituximab, 10 mg", "10 MG", "74.7.65", "20.000"]
-    with pytest.raises(SourceFileError) as caught:
-        read_asp(synth.write_asp(tmp_path / "a.csv", rows))
+    asp = read_asp(synth.write_asp(tmp_path / "a.csv", rows))
+    assert [r.code for r in asp.records] == ["90371", "A9606", "J9325", "J0558"]
     # title 8 rows + header = 9; the third data row is row 12 of the spreadsheet
-    assert (
-        str(caught.value) == "a.csv: row 12: the Payment Limit '74.7.65' of J9312 is not a number"
-    )
+    (skipped,) = asp.report.skipped
+    assert skipped.sentence() == "row 12: the Payment Limit '74.7.65' of J9312 is not a number"
+    assert asp.report.counts == {"number unreadable": 1}
+    assert (asp.report.rows_read, asp.report.imported) == (5, 4)
 
 
-def test_malformed_code_names_the_row(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("limit", "problem"),
+    [
+        ("-5.00", "the Payment Limit '-5.00' of J9312 is below 0"),
+        ("9" * 30, "of J9312 is above 100,000,000"),
+        ("1." + "1" * 29, "of J9312 has too many decimal places"),
+        ("21.3125?", "the Payment Limit '21.3125?' of J9312 is not a number"),
+        ("1e999999999", "the Payment Limit '1e999999999' of J9312 is not a number"),
+    ],
+)
+def test_impossible_payment_limits_are_skipped(tmp_path: Path, limit: str, problem: str) -> None:
+    rows = [*synth.ASP_ROWS]
+    rows[2] = ["J9312", "Inj., rituximab, 10 mg", "10 MG", limit, "20.000"]
+    asp = read_asp(synth.write_asp(tmp_path / "a.csv", rows))
+    assert "J9312" not in {r.code for r in asp.records}
+    (skipped,) = asp.report.skipped
+    assert problem in skipped.detail
+    assert skipped.row == 12
+
+
+def test_a_file_of_unusable_rows_is_refused(tmp_path: Path) -> None:
     rows = [["J93", "Inj", "10 MG", "1"]]
-    with pytest.raises(SourceFileError, match=r"row 10: 'J93' is not a HCPCS code"):
+    with pytest.raises(SourceFileError, match=r"none of its 1 data rows .*row 10: 'J93' is not"):
         read_asp(synth.write_asp(tmp_path / "a.csv", rows))
+
+
+def test_a_file_of_mostly_unusable_rows_is_refused(tmp_path: Path) -> None:
+    good = [["J9312", "Inj", "10 MG", "74.765"]] * 20
+    bad = [["J9312", "Inj", "10 MG", "n/a?"]] * 11
+    assert len(read_asp(synth.write_asp(tmp_path / "a.csv", good + bad[:10])).records) == 20
+    with pytest.raises(SourceFileError, match=r"11 of its 31 data rows cannot be used"):
+        read_asp(synth.write_asp(tmp_path / "b.csv", good + bad))
 
 
 def test_footnote_rows_are_ignored(tmp_path: Path) -> None:
@@ -225,8 +254,8 @@ def test_zip_member_error_names_the_member(tmp_path: Path) -> None:
     with pytest.raises(SourceFileError) as caught:
         read_asp(path)
     assert str(caught.value) == (
-        "asp.zip: 'folder/limits.csv' inside the zip, row 10: the Payment Limit 'abc' of J9312 "
-        "is not a number"
+        "asp.zip: 'folder/limits.csv' inside the zip: none of its 1 data rows can be used "
+        "(first: row 10: the Payment Limit 'abc' of J9312 is not a number)"
     )
 
 

@@ -22,7 +22,8 @@ def test_reads_the_cms_layout(tmp_path: Path) -> None:
         date(2026, 1, 1),
         date(2026, 3, 31),
     )
-    assert crosswalk.skipped_rows == ()
+    assert crosswalk.report.skipped == []
+    assert (crosswalk.report.rows_read, crosswalk.report.imported) == (5, 5)
     rituxan = crosswalk.records[1]
     assert rituxan.code == "J9312"
     assert rituxan.short_description == "Inj., rituximab, 10 mg"
@@ -130,42 +131,66 @@ def test_ndc11_unmappable_digits(text: str) -> None:
         ndc11(text)
 
 
-def test_malformed_ndc_names_the_row(tmp_path: Path) -> None:
+def test_identifiers_that_are_not_ndcs_are_kept_as_products(tmp_path: Path) -> None:
+    """Skin substitutes' crosswalk rows carry identifiers such as GG100 (July 2025 crosswalk)."""
     rows = [*synth.CROSSWALK_ROWS]
     rows[2] = [*rows[2][:3], "50242-0053", *rows[2][4:]]
-    with pytest.raises(SourceFileError) as caught:
-        read_crosswalk(synth.write_crosswalk(tmp_path / "xw.csv", rows))
-    assert str(caught.value) == (
-        "xw.csv: row 12: the NDC '50242-0053' of J9312 is not an NDC (expected 5-4-2 digits "
-        "such as 13533-0636-01)"
-    )
-
-
-def test_twelve_digit_ndc_row_is_left_out_and_listed(tmp_path: Path) -> None:
-    rows = [
-        *synth.CROSSWALK_ROWS,
-        ["J7331", "Synojoynt, inj., 1 mg", "Arthrex", "888867413689", "SynoJoynt", "1 MG", "2",
-         "3", "20", "60"],
+    rows += [
+        ["J7331", "Synojoynt", "Arthrex", "888867413689", "SynoJoynt", "1 MG", "2", "3", "20",
+         "60"],
+        ["Q4111", "Gammagraft", "Promethean", "GG100", "GammaGraft", "1 SQ CM", "1", "1", "1",
+         "1"],
+        ["Q4115", "Alloskin", "Allosource", "51120-61052", "AlloSkin", "1 SQ CM", "4", "1", "4",
+         "4"],
     ]  # fmt: skip
     crosswalk = read_crosswalk(synth.write_crosswalk(tmp_path / "xw.csv", rows))
-    assert len(crosswalk.records) == 5
-    assert crosswalk.skipped_rows == (
-        "row 15: the NDC '888867413689' of J7331 has 12 digits, not 11; the row was left out",
-    )
+    assert crosswalk.report.skipped == []
+    others = {r.code: r.ndc for r in crosswalk.records if not r.is_ndc}
+    assert others == {
+        "J9312": "50242-0053",
+        "J7331": "888867413689",
+        "Q4111": "GG100",
+        "Q4115": "51120-61052",
+    }
+    assert all(len(r.ndc) == 11 for r in crosswalk.records if r.is_ndc)
 
 
 def test_a_column_of_non_ndcs_is_an_error(tmp_path: Path) -> None:
     rows = [["J9312", "Inj", "G", f"{n:012d}", "R", "10 MG", "1", "1", "1", "1"] for n in range(20)]
-    with pytest.raises(SourceFileError, match="20 rows have NDCs that are not 11 digits"):
+    with pytest.raises(SourceFileError, match="20 of its 20 rows have no NDC in the NDC2 column"):
         read_crosswalk(synth.write_crosswalk(tmp_path / "xw.csv", rows))
 
 
-def test_malformed_number_names_the_row_and_column(tmp_path: Path) -> None:
+def test_malformed_number_is_skipped_naming_the_row_and_column(tmp_path: Path) -> None:
     rows = [*synth.CROSSWALK_ROWS]
-    rows[1] = [*rows[1][:8], "5O", rows[1][9]]
-    with pytest.raises(SourceFileError) as caught:
-        read_crosswalk(synth.write_crosswalk(tmp_path / "xw.csv", rows))
-    assert str(caught.value) == "xw.csv: row 11: the BILLUNITS '5O' of J9312 is not a number"
+    rows[1] = [*rows[1][:8], "21.3125?", rows[1][9]]
+    crosswalk = read_crosswalk(synth.write_crosswalk(tmp_path / "xw.csv", rows))
+    (skipped,) = crosswalk.report.skipped
+    assert skipped.sentence() == "row 11: the BILLUNITS '21.3125?' of J9312 is not a number"
+    assert len(crosswalk.records) == 4
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        (6, "0", "the PKG SIZE '0' of J9312 is not above 0"),
+        (6, "-1", "the PKG SIZE '-1' of J9312 is not above 0"),
+        (7, "0", "the PKG QTY '0' of J9312 is not above 0"),
+        (8, "1" * 30, "of J9312 is above 10,000,000"),
+        (3, "", "the NDC2 cell of J9312 is empty"),
+        (3, "N/A", "the NDC2 cell of J9312 is empty ('N/A')"),
+        (3, "--", "the NDC2 cell of J9312 is empty ('--')"),
+    ],
+)
+def test_impossible_values_are_skipped(
+    tmp_path: Path, column: int, value: str, problem: str
+) -> None:
+    rows = [*synth.CROSSWALK_ROWS]
+    rows[1] = [*rows[1][:column], value, *rows[1][column + 1 :]]
+    crosswalk = read_crosswalk(synth.write_crosswalk(tmp_path / "xw.csv", rows))
+    (skipped,) = crosswalk.report.skipped
+    assert problem in skipped.detail
+    assert (crosswalk.report.rows_read, crosswalk.report.imported) == (5, 4)
 
 
 def test_blank_numbers_are_none(tmp_path: Path) -> None:
@@ -176,12 +201,14 @@ def test_blank_numbers_are_none(tmp_path: Path) -> None:
 
 def test_row_short_of_required_cells(tmp_path: Path) -> None:
     path = tmp_path / "xw.csv"
-    lines = [*synth.CROSSWALK_TITLE, synth.CROSSWALK_HEADER, ["J9312", "Inj", "G", "50242-0053-06"]]
+    short = ["J9312", "Inj", "G", "50242-0053-06"]
+    lines = [*synth.CROSSWALK_TITLE, synth.CROSSWALK_HEADER, short, *synth.CROSSWALK_ROWS]
     path.write_bytes(synth.csv_bytes(lines))
-    with pytest.raises(
-        SourceFileError, match="row 10: the row has only 4 columns; the header has 10"
-    ):
-        read_crosswalk(path)
+    crosswalk = read_crosswalk(path)
+    assert [r.sentence() for r in crosswalk.report.skipped] == [
+        "row 10: the row has only 4 columns; the header has 10"
+    ]
+    assert crosswalk.report.counts == {"too few columns": 1}
 
 
 def test_file_cut_mid_row(tmp_path: Path) -> None:
@@ -229,17 +256,17 @@ def test_reference_file(cms_files: dict[str, Path]) -> None:
     crosswalk = read_crosswalk(cms_files["crosswalk"])
     elapsed = time.perf_counter() - started
     assert elapsed < 2.0
-    # 7,125 data rows: one (J7331, NDC "888867413689", 12 digits) cannot be an 11-digit NDC.
-    assert len(crosswalk.records) + len(crosswalk.skipped_rows) == 7125
-    assert crosswalk.skipped_rows == (
-        "row 4889: the NDC '888867413689' of J7331 has 12 digits, not 11; the row was left out",
-    )
+    # 7,125 data rows: one (J7331, "888867413689", 12 digits) is a product identifier, not an NDC.
+    assert len(crosswalk.records) == 7125
+    assert crosswalk.report.skipped == []
+    (other,) = [r for r in crosswalk.records if not r.is_ndc]
+    assert (other.code, other.ndc) == ("J7331", "888867413689")
     j_rows = [r for r in crosswalk.records if r.code.startswith("J")]
-    assert len(j_rows) == 6589 - 1
-    assert len({r.code for r in crosswalk.records}) == 843 - 1  # J7331 had only that row
+    assert len(j_rows) == 6589
+    assert len({r.code for r in crosswalk.records}) == 843
     assert sum(r.code[0].isdigit() for r in crosswalk.records) == 27
     assert all(r.short_description == "" for r in crosswalk.records if r.code[0].isdigit())
-    assert all(len(r.ndc) == 11 and r.ndc.isdigit() for r in crosswalk.records)
+    assert all(len(r.ndc) == 11 and r.ndc.isdigit() for r in crosswalk.records if r.is_ndc)
     assert all(r.bill_units is not None for r in crosswalk.records)
     assert (crosswalk.effective_from, crosswalk.effective_to) == (
         date(2026, 1, 1),

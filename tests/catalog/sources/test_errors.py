@@ -102,10 +102,10 @@ def test_binary_file(kind: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", READERS)
-def test_old_excel_workbook(kind: str, tmp_path: Path) -> None:
+def test_damaged_old_excel_workbook(kind: str, tmp_path: Path) -> None:
     path = tmp_path / "file.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
-    with pytest.raises(SourceFileError, match=r"old-style Excel \.xls"):
+    with pytest.raises(SourceFileError, match=r"not a readable old-style Excel workbook"):
         READERS[kind](path)
 
 

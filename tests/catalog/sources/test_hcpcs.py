@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jcalc.catalog.sources.errors import SourceFileError
-from jcalc.catalog.sources.hcpcs import is_noc_description, read_hcpcs
+from jcalc.catalog.sources.hcpcs import is_noc_description, read_hcpcs, release_of
 from jcalc.catalog.sources.records import HcpcsFile, HcpcsRecord
 from tests.catalog.sources import synth
 
@@ -181,44 +181,66 @@ def test_last_record_cut_short(tmp_path: Path) -> None:
     )
 
 
-def test_first_record_of_a_code_cut_short(tmp_path: Path) -> None:
+def _read_lines(tmp_path: Path, lines: list[str]) -> HcpcsFile:
+    return read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
+
+
+def _skips(hcpcs: HcpcsFile) -> list[str]:
+    return [row.sentence() for row in hcpcs.report.skipped]
+
+
+def test_first_record_of_a_code_cut_short_is_skipped(tmp_path: Path) -> None:
     lines = [line for code in synth.FIXED_CODES for line in code]
     lines[2] = lines[2][:200]
-    with pytest.raises(
-        SourceFileError, match=r"line 3: the record of J9312 is 200 characters long"
-    ):
-        read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
+    hcpcs = _read_lines(tmp_path, lines)
+    assert _skips(hcpcs) == ["row 3: the record of J9312 is 200 characters long, not 320"]
+    assert "J9312" not in {r.code for r in hcpcs.records}
 
 
-def test_unknown_record_type(tmp_path: Path) -> None:
+def test_unknown_record_type_is_skipped(tmp_path: Path) -> None:
     lines = [line for code in synth.FIXED_CODES for line in code]
     lines[3] = lines[3][:10] + "5" + lines[3][11:]
-    with pytest.raises(SourceFileError, match=r"line 4: the record type is '5', not 3, 4, 7 or 8"):
-        read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
+    hcpcs = _read_lines(tmp_path, lines)
+    assert _skips(hcpcs) == ["row 4: the record type is '5', not 3, 4, 7 or 8"]
+    assert hcpcs.report.counts == {"damaged record": 1}
 
 
-def test_continuation_of_another_code(tmp_path: Path) -> None:
+def test_continuation_of_another_code_is_skipped(tmp_path: Path) -> None:
     lines = [line for code in synth.FIXED_CODES for line in code]
     lines.insert(3, synth.fixed_record("J9311", "4", seq=200, long="stray text"))
-    with pytest.raises(SourceFileError, match=r"line 4: this continues the description of 'J9311'"):
-        read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
+    hcpcs = _read_lines(tmp_path, lines)
+    assert _skips(hcpcs) == [
+        "row 4: this continues the description of 'J9311', but no record of that code comes "
+        "before it"
+    ]
 
 
-def test_malformed_date_names_the_line(tmp_path: Path) -> None:
+def test_malformed_date_skips_the_code_naming_the_line(tmp_path: Path) -> None:
     lines = [line for code in synth.FIXED_CODES for line in code]
     lines[2] = lines[2][:268] + "2019O101" + lines[2][276:]
-    with pytest.raises(SourceFileError) as caught:
-        read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
-    assert (
-        str(caught.value) == "h.txt: line 3: the ADD DT '2019O101' of J9312 is not a YYYYMMDD date"
-    )
+    hcpcs = _read_lines(tmp_path, lines)
+    assert _skips(hcpcs) == ["row 3: the ADD DT '2019O101' of J9312 is not a YYYYMMDD date"]
+    assert hcpcs.report.counts == {"date unreadable": 1}
 
 
-def test_impossible_date(tmp_path: Path) -> None:
+def test_impossible_date_is_skipped(tmp_path: Path) -> None:
     lines = [line for code in synth.FIXED_CODES for line in code]
     lines[2] = lines[2][:284] + "20261340" + lines[2][292:]
-    with pytest.raises(SourceFileError, match="line 3: the TERM DT '20261340' of J9312"):
-        read_hcpcs(write_txt(tmp_path / "h.txt", "\r\n".join(lines) + "\r\n"))
+    assert _skips(_read_lines(tmp_path, lines)) == [
+        "row 3: the TERM DT '20261340' of J9312 is not a YYYYMMDD date"
+    ]
+
+
+def test_disclaimer_block_above_the_records_is_passed_over(tmp_path: Path) -> None:
+    """The 2019 annual file starts with a "***Disclaimers" block above its records."""
+    lines = [line for code in synth.FIXED_CODES for line in code]
+    head = ["***Disclaimers\t\t\t", "\t\t", "*Inclusion or exclusion of a procedure, supply, "
+            "product, or service does not imply any coverage.\t\t", "", ""]  # fmt: skip
+    hcpcs = read_hcpcs(write_txt(tmp_path / "HCPC2019_CONTR_ANWEB.txt",
+                                 "\r\n".join(head + lines) + "\r\n"))  # fmt: skip
+    plain = _read_lines(tmp_path, lines)
+    assert hcpcs.records == plain.records
+    assert hcpcs.report.skipped == []
 
 
 def csv_export(rows: list[list[str]] | None = None) -> bytes:
@@ -253,11 +275,14 @@ def test_csv_export_with_a_malformed_row(tmp_path: Path) -> None:
     rows = [synth.hcpcs_csv_row("J93", "Injection", "Inj")]
     path = tmp_path / "h.csv"
     path.write_bytes(csv_export(rows))
-    with pytest.raises(SourceFileError, match=r"^h\.csv: row 2: 'J93' is not a five-character"):
+    with pytest.raises(SourceFileError, match=r"^h\.csv: .*row 2: 'J93' is not a five-character"):
         read_hcpcs(path)
-    path.write_bytes(csv_export([synth.hcpcs_csv_row("J9312", "Injection", "Inj", term="2026")]))
-    with pytest.raises(SourceFileError, match=r"^h\.csv: row 2: the TERM DT '2026' of J9312"):
-        read_hcpcs(path)
+    good = synth.hcpcs_csv_row("J9310", "Injection", "Inj")
+    bad = synth.hcpcs_csv_row("J9312", "Injection", "Inj", term="2026")
+    path.write_bytes(csv_export([good, bad]))
+    hcpcs = read_hcpcs(path)
+    assert [r.code for r in hcpcs.records] == ["J9310"]
+    assert _skips(hcpcs) == ["row 3: the TERM DT '2026' of J9312 is not a YYYYMMDD date"]
 
 
 def test_csv_export_missing_a_column(tmp_path: Path) -> None:
@@ -426,3 +451,40 @@ def test_reference_extracted_txt_and_xlsx(
     assert [r for r in from_xlsx.records if r.code.startswith("J") and r.code != "J8560"] == [
         r for r in from_txt.records if r.code.startswith("J") and r.code != "J8560"
     ]
+
+
+def _dated(code: str, added: date, effective: date) -> HcpcsRecord:
+    return HcpcsRecord(code, "Injection", "Inj", added, effective, None, "N")
+
+
+def test_release_from_a_month_in_the_name() -> None:
+    assert release_of(("HCPC2026_APR_ANWEB_03102026.txt",), []) == "2026-04"
+    assert release_of(("x.txt", "october-2025-alpha-numeric-hcpcs-file.zip"), []) == "2025-10"
+
+
+def test_release_of_an_annual_file_from_its_year_and_content() -> None:
+    records = [
+        _dated("J9312", date(2019, 1, 1), date(2019, 1, 1)),
+        _dated("J9310", date(1998, 1, 1), date(2018, 7, 1)),
+        _dated("J9999", date(2020, 4, 1), date(2020, 4, 1)),  # beyond the named year: ignored
+    ]
+    assert release_of(("HCPC2019_CONTR_ANWEB.txt",), records) == "2019-01"
+    later = [*records, _dated("J9311", date(2019, 4, 1), date(2019, 4, 1))]
+    assert release_of(("2019-Alpha-Numeric-HCPCS-File.zip",), later) == "2019-04"
+    assert release_of(("hcpcs.txt",), later) == "2020-04"  # no name: the latest date
+    assert release_of(("HCPC2021_ANWEB.txt",), records) == "2021-01"  # nothing dated that year
+    assert release_of(("hcpcs.txt",), []) == ""
+
+
+def test_the_2019_annual_file_has_a_release(cms_dir: Path, tmp_path: Path) -> None:
+    zipped = read_hcpcs(cms_dir / "cms-hcpcs-2019" / "2019-Alpha-Numeric-HCPCS-File.zip")
+    assert zipped.release == "2019-01"
+    assert zipped.report.skipped == []
+    with zipfile.ZipFile(cms_dir / "cms-hcpcs-2019" / "2019-Alpha-Numeric-HCPCS-File.zip") as z:
+        text = z.read("HCPC2019_CONTR_ANWEB.txt")
+    assert text.startswith(b"***Disclaimers")
+    path = tmp_path / "HCPC2019_CONTR_ANWEB.txt"
+    path.write_bytes(text)
+    plain = read_hcpcs(path)  # the text alone, disclaimer block first: no longer "no header row"
+    assert plain.release == "2019-01"
+    assert plain.records == zipped.records

@@ -116,18 +116,24 @@ def test_missing_mai_column(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "mai", "problem"),
     [
-        ("4.5", "3", "the MUE value '4.5' of J9312 is not a whole number of units"),
-        ("", "3", "the MUE value '' of J9312 is not a whole number of units"),
-        ("-1", "3", "the MUE value '-1' of J9312 is not a whole number of units"),
+        ("4.5", "3", "the MUE value '4.5' of J9312 is not a whole number"),
+        ("", "3", "the MUE value of J9312 is empty"),
+        ("-1", "3", "the MUE value '-1' of J9312 is below 0"),
+        ("99999999999999999999999", "3",
+         "the MUE value '99999999999999999999999' of J9312 is above 1,000,000"),
+        ("1e99999", "3", "the MUE value '1e99999' of J9312 is not a number"),
         ("4", "Line", "the MUE adjudication indicator 'Line' of J9312 is not 1, 2 or 3"),
         ("4", "4 Other", "the MUE adjudication indicator '4 Other' of J9312 is not 1, 2 or 3"),
     ],
 )  # fmt: skip
-def test_malformed_values_name_the_row(value: str, mai: str, problem: str, tmp_path: Path) -> None:
+def test_unusable_values_are_skipped_naming_the_row(
+    value: str, mai: str, problem: str, tmp_path: Path
+) -> None:
     rows = [*synth.MUE_DERIVED_ROWS[:2], ["J9312", value, mai, "x"]]
-    with pytest.raises(SourceFileError) as caught:
-        read_mue(synth.write_mue_derived(tmp_path / "mue.csv", rows))
-    assert str(caught.value) == f"mue.csv: row 4: {problem}"
+    mue = read_mue(synth.write_mue_derived(tmp_path / "mue.csv", rows))
+    assert [r.code for r in mue.records] == ["A0021", "J9312"]  # the good J9312 row only
+    assert [r.sentence() for r in mue.report.skipped] == [f"row 4: {problem}"]
+    assert (mue.report.rows_read, mue.report.imported) == (3, 2)
 
 
 def test_whole_number_written_with_decimals(tmp_path: Path) -> None:
