@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jcalc.catalog.library import open_active_catalog
+from jcalc.console import print_error
 from jcalc.core.claim import format_money
 from jcalc.core.errors import JcalcError
 from jcalc.core.ndc import format_ndc
@@ -22,8 +23,7 @@ Handler = Callable[[ClinicStore, argparse.Namespace], int]
 
 
 def _error(message: str) -> int:
-    print(f"error: {' '.join(message.split())}", file=sys.stderr)
-    return 2
+    return print_error(message)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
