@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     from jcalc.commands import calc, catalog, clinic, history, search
     from jcalc.commands.arguments import ArgumentParser
 
-    parser = ArgumentParser(
+    parser: argparse.ArgumentParser = ArgumentParser(
         prog="jcalc",
         description="Drug dose to HCPCS billing units and claim lines. "
         "With no command, opens the window.",
