@@ -62,18 +62,28 @@ def _lock(fd: int, *, wait: bool) -> bool:
     return True
 
 
-def new_temp_file(target: Path) -> tuple[int, Path]:
-    """A new temporary file beside ``target``, open and locked: its descriptor and path.
+def new_temp_file(target: Path, *, keep_open: bool = True) -> tuple[int, Path]:
+    """A new temporary file beside ``target``, locked: its descriptor and path.
 
-    The descriptor keeps the lock; close it (after the rename) to release it. On Windows it is
-    closed at once so that others can open the file (a temporary file in use cannot be deleted
-    there anyway).
+    The open descriptor keeps the lock, so :func:`clean_leftovers` of another run leaves the
+    file alone; release it with :func:`close_temp` after the rename. With ``keep_open=False``
+    (needed on Windows, which renames only closed files) it is closed now and -1 returned.
     """
     fd, name = tempfile.mkstemp(
         prefix=temp_prefix(target), suffix=TEMP_SUFFIX, dir=target.parent or Path()
     )
+    if not keep_open:
+        os.close(fd)
+        return -1, Path(name)
     _lock(fd, wait=True)
     return fd, Path(name)
+
+
+def close_temp(fd: int) -> None:
+    """Close a descriptor of :func:`new_temp_file` (nothing for -1); never raises."""
+    if fd >= 0:
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def clean_leftovers(target: Path) -> list[Path]:
@@ -226,6 +236,9 @@ def write_atomically(
             os.fchmod(fd, mode)
         if check is not None:
             check(temp)
+        if sys.platform == "win32":  # pragma: no cover - Windows renames only closed files
+            os.close(fd)
+            fd = -1
         temp.replace(target)
     except OSError as error:
         _discard(fd, temp)
@@ -233,14 +246,13 @@ def write_atomically(
     except BaseException:
         _discard(fd, temp)
         raise
-    os.close(fd)
+    close_temp(fd)
     _fsync_directory(target.parent)
     return target
 
 
 def _discard(fd: int, temp: Path) -> None:
-    with contextlib.suppress(OSError):
-        os.close(fd)
+    close_temp(fd)
     with contextlib.suppress(OSError):
         temp.unlink()
 

@@ -383,6 +383,13 @@ class SummaryLog:
             connection.execute("DELETE FROM summary_codes WHERE log_id = ?", (int(log_id),))
             connection.execute("DELETE FROM summary_log WHERE id = ?", (int(log_id),))
 
+    def count_patient_names(self) -> int:
+        """How many logged summaries store a patient name."""
+        rows = self.database.query(
+            "SELECT COUNT(*) FROM summary_log WHERE patient_name IS NOT NULL"
+        )
+        return int(rows[0][0])
+
     def erase_patient_names(self) -> int:
         """Remove every stored patient name (e.g. after turning the field off); returns how many."""
         with self.database.transaction() as connection:
