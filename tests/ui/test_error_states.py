@@ -141,3 +141,14 @@ def test_a_catalog_without_search_index_says_so(qtbot, fake_catalog, settings) -
     type_search(qtbot, win, "J9312")
     assert "Search is not available: the catalog has no search index" in win.search_status.text()
     assert win.pick_code("J9312")  # the rest of the window still works
+
+
+def test_an_input_or_file_error_reaches_the_dialog_in_plain_words(qtbot, window) -> None:
+    handler = ExceptionHandler(parent=lambda: window)
+    try:
+        raise OSError(28, "No space left on device", "/media/usb/visit.pdf")
+    except OSError as error:
+        dialog = handler.show(OSError, error, "details")
+    assert dialog.message_label.text().startswith("/media/usb/visit.pdf: No space left on device")
+    assert "Something went wrong inside jcalc" not in dialog.message_label.text()
+    dialog.reject()
