@@ -155,8 +155,7 @@ def escape_control(text: str, *, keep: str = "") -> str:
         return _escape_chars(text)
     pieces = re.split(f"([{re.escape(keep)}])", text)
     return "".join(
-        piece if piece.isprintable() or piece in keep else _escape_chars(piece)
-        for piece in pieces
+        piece if piece.isprintable() or piece in keep else _escape_chars(piece) for piece in pieces
     )
 
 

@@ -10,6 +10,7 @@ deleted patient name does not stay readable in free pages.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -50,7 +51,9 @@ class UserDatabase:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Created 0600 (its -wal and -shm files take the same mode): patient names.
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE))
+            with contextlib.suppress(FileExistsError):
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                os.close(os.open(self.path, flags, PRIVATE_FILE_MODE))
             self._connection = sqlite3.connect(
                 self.path,
                 timeout=BUSY_TIMEOUT_SECONDS,
