@@ -349,7 +349,17 @@ _MAX_NUMBER_TEXT: Final = 24
 
 
 def _check_values(connection: sqlite3.Connection, path: Path) -> None:
-    """Raise CatalogError naming ``path`` when a number in it is impossible (checked in SQL)."""
+    """Raise CatalogError naming ``path`` when a number in it is impossible (checked in SQL).
+
+    A file too damaged to be read here is left to the integrity check that names it corrupt.
+    """
+    try:
+        _check_readable_values(connection, path)
+    except sqlite3.DatabaseError:
+        return
+
+
+def _check_readable_values(connection: sqlite3.Connection, path: Path) -> None:
     row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is not None and not (isinstance(row[0], str) and row[0].isascii() and row[0].isdigit()):
         raise CatalogError(
