@@ -171,6 +171,12 @@ def _fsync_directory(directory: Path) -> None:
             os.close(fd)
 
 
+def _blocking(fd: int) -> None:
+    """Back to blocking reads and writes after the non-blocking open (POSIX only)."""
+    if hasattr(os, "O_NONBLOCK"):
+        os.set_blocking(fd, True)
+
+
 def _write_stream(target: Path, data: bytes) -> Path:
     """Write to an existing character device or pipe (``/dev/full``, ``/dev/stdout``)."""
     flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -181,7 +187,7 @@ def _write_stream(target: Path, data: bytes) -> Path:
             raise SafeFileError(f"{target}: no program is reading from it") from error
         raise SafeFileError(f"cannot write {target}: {_reason(error)}") from error
     try:
-        os.set_blocking(fd, True)
+        _blocking(fd)
         _write_all(fd, data)
     except OSError as error:
         raise SafeFileError(f"cannot write {target}: {_reason(error)}") from error
@@ -283,7 +289,7 @@ def read_regular_file(path: Path | str, *, limit: int, what: str = "file") -> by
         too_large = SafeFileError(f"{source} is too large to be a {what} (at most {limit:,} bytes)")
         if found.st_size > limit:
             raise too_large
-        os.set_blocking(fd, True)
+        _blocking(fd)
         chunks: list[bytes] = []
         total = 0
         while True:
