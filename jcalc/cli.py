@@ -1,4 +1,10 @@
-"""The ``jcalc`` command: the same engine as the window, for scripting and tests."""
+"""The ``jcalc`` command: the same engine as the window, for scripting and tests.
+
+:func:`main` is the one error path of the command line: bad input of any kind (a
+:class:`~jcalc.core.errors.JcalcError`, a decimal, overflow, recursion, memory or OS error, an
+argparse mistake) becomes one ``error:`` line with control characters escaped and exit code 2;
+an unexpected bug becomes one line pointing at the log file that holds its traceback (exit 1).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,9 @@ from jcalc import __version__
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
     from jcalc.commands import calc, catalog, clinic, history, search
+    from jcalc.commands.arguments import ArgumentParser
 
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = ArgumentParser(
         prog="jcalc",
         description="Drug dose to HCPCS billing units and claim lines. "
         "With no command, opens the window.",
@@ -54,6 +61,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         from jcalc.startup_probe import run_startup_probe
 
         return run_startup_probe(sys.argv[:1])
+    from jcalc.console import escaped_output
+
+    with escaped_output():
+        return _run_command(args_list)
+
+
+def _run_command(args_list: list[str]) -> int:
+    """Parse and run one command; every failure becomes one ``error:`` line."""
+    from jcalc.console import describe_failure, print_error, report_bug
+
+    try:
+        return _parse_and_run(args_list)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except SystemExit as stop:  # --help and --version
+        code = stop.code
+        return code if isinstance(code, int) else (0 if code is None else print_error(str(code)))
+    except BaseException as error:
+        plain = describe_failure(error)
+        if plain is None:
+            if not isinstance(error, Exception):
+                raise
+            return report_bug(error)
+        return print_error(plain)
+
+
+def _parse_and_run(args_list: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.self_test:
@@ -68,8 +103,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 0
-    try:
-        return int(handler(args))
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+    return int(handler(args))

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -123,3 +125,175 @@ def ensure_streams(
     if sys.stderr is None:
         sys.stderr = stream
     return where
+
+
+# -- one error path at the command boundary -------------------------------------------------------
+
+ERROR_LOG = "jcalc.log"  # the same file the window logs to
+EXIT_BAD_INPUT = 2
+EXIT_BUG = 1
+MAX_ERROR_CHARS = 600
+_VISIBLE_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def _is_unsafe(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(char) in _UNSAFE_CATEGORIES
+
+
+def escape_control(text: str, *, keep: str = "") -> str:
+    r"""``text`` with control, format and lone-surrogate characters written as ``\n``/``\uXXXX``.
+
+    Characters in ``keep`` (say ``"\n\t"`` for multi-line output) stay as they are. The escapes
+    are valid inside JSON strings too. Printable text passes at C speed.
+    """
+    if text.isprintable():
+        return text
+    if not keep:
+        return _escape_chars(text)
+    pieces = re.split(f"([{re.escape(keep)}])", text)
+    return "".join(
+        piece if piece.isprintable() or piece in keep else _escape_chars(piece) for piece in pieces
+    )
+
+
+def _escape_chars(text: str) -> str:
+    out: list[str] = []
+    for char in text:
+        if not _is_unsafe(char):
+            out.append(char)
+        elif char in _VISIBLE_ESCAPES:
+            out.append(_VISIBLE_ESCAPES[char])
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return "".join(out)
+
+
+def error_line(message: str) -> str:
+    """``error: …`` on one line: control characters escaped, very long text cut."""
+    text = escape_control(message.strip())
+    if len(text) > MAX_ERROR_CHARS:
+        text = text[: MAX_ERROR_CHARS - 1] + "…"
+    return f"error: {text}"
+
+
+def print_error(message: str) -> int:
+    """Print one ``error:`` line on stderr; returns exit code 2 (bad input)."""
+    print(error_line(message), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def describe_failure(error: BaseException) -> str | None:
+    """A plain sentence for errors of input, files or resources; None for a bug.
+
+    Covers :class:`~jcalc.core.errors.JcalcError` and decimal, overflow, recursion, memory,
+    encoding and OS errors (the command line exits 2 on these; the window shows the sentence).
+    """
+    import decimal
+
+    from jcalc.core.errors import JcalcError
+
+    if isinstance(error, JcalcError):
+        return str(error) or type(error).__name__
+    if isinstance(error, OSError):
+        where = error.filename if error.filename is not None else ""
+        reason = error.strerror or str(error) or type(error).__name__
+        return f"{where}: {reason}" if where else reason
+    if isinstance(error, MemoryError):
+        return "not enough memory for this input; it is far larger than any real one"
+    if isinstance(error, RecursionError):
+        return "the input is nested too deeply to be read"
+    if isinstance(error, decimal.DecimalException):
+        return "a number is out of the range jcalc can work with"
+    if isinstance(error, OverflowError | ZeroDivisionError):
+        return f"a number is out of the range jcalc can work with ({error})"
+    if isinstance(error, UnicodeError):
+        return f"text that is not valid in its encoding ({error.__class__.__name__})"
+    if isinstance(error, ValueError) and "integer string conversion" in str(error):
+        return "a number has far too many digits"
+    return None
+
+
+def log_bug(error: BaseException, *, log_dir: Path | None = None) -> Path | None:
+    """Append the traceback of an unexpected error to ``jcalc.log``; its path, or None."""
+    import traceback
+    from datetime import datetime
+
+    from jcalc import __version__
+
+    try:
+        if log_dir is None:
+            from jcalc.paths import user_data_dir
+
+            log_dir = user_data_dir()
+        path = log_dir / ERROR_LOG
+        details = "".join(traceback.format_exception(error))
+        stamp = datetime.now().isoformat(sep=" ", timespec="seconds")
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with open(fd, "a", encoding="utf-8", errors="replace") as handle:  # noqa: PTH123
+            handle.write(
+                f"{stamp} ERROR jcalc.cli: unexpected error in jcalc {__version__} "
+                f"(Python {sys.version.split()[0]}, {sys.platform})\n{details}"
+            )
+        return path
+    except Exception:  # the report of a bug must never raise
+        return None
+
+
+def report_bug(error: BaseException) -> int:
+    """One ``error:`` line for an unexpected error, pointing at the log; returns exit code 1."""
+    path = log_bug(error)
+    where = f"details are in {path}" if path else "its details could not be saved"
+    name = type(error).__name__
+    print(
+        error_line(f"internal error ({name}); {where}; please send them to jcalc's support"),
+        file=sys.stderr,
+    )
+    return EXIT_BUG
+
+
+class EscapingStream(io.TextIOBase):
+    r"""Wraps a text stream so that control characters other than ``\n`` and ``\t`` are escaped."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.wrapped = stream
+
+    def writable(self) -> bool:
+        """Always writable."""
+        return True
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with its unsafe characters escaped."""
+        self.wrapped.write(escape_control(text, keep="\n\t"))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the wrapped stream."""
+        self.wrapped.flush()
+
+    def isatty(self) -> bool:
+        """Whether the wrapped stream is a terminal."""
+        return bool(getattr(self.wrapped, "isatty", lambda: False)())
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        """The wrapped stream's encoding."""
+        return str(getattr(self.wrapped, "encoding", None) or "utf-8")
+
+
+@contextlib.contextmanager
+def escaped_output() -> Iterator[None]:
+    """While active, ``sys.stdout`` and ``sys.stderr`` escape control characters."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = EscapingStream(out)
+    sys.stderr = EscapingStream(err)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        sys.stdout, sys.stderr = out, err

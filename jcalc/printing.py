@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QGuiApplication,
     QPagedPaintDevice,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QWidget
 from jcalc import __version__
 from jcalc.core.errors import JcalcError
 from jcalc.core.summary import ClaimSummary, render_summary_html, summary_from_calculations
+from jcalc.safe_io import SafeFileError, write_atomically
 
 if TYPE_CHECKING:
     from jcalc.catalog.store import Catalog
@@ -240,9 +241,11 @@ def write_pdf(summary: ClaimSummary, path: Path | str, *, page_size: str = "Lett
     """Write the summary to ``path`` as a one-page PDF (Letter by default); needs no display."""
     ensure_gui_application()
     target = Path(path)
-    with target.open("wb"):
-        pass  # fails early, with the file name, when the folder is missing or read-only
-    writer = QPdfWriter(str(target))
+    # Rendered in memory, checked, then written through a temporary file and renamed: QPdfWriter
+    # reports no write errors, so a full disk would otherwise leave an empty "PDF".
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setPageSize(_page_size(page_size))
     writer.setPageMargins(
         QMarginsF(PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM),
@@ -252,7 +255,14 @@ def write_pdf(summary: ClaimSummary, path: Path | str, *, page_size: str = "Lett
     writer.setTitle("jcalc claim-line summary")
     writer.setCreator(f"jcalc {__version__}")
     pages = render_to_device(summary, writer)
-    del writer  # finishes the file
+    del writer  # finishes the document
+    data = bytes(buffer.data().data())
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-32:]:
+        raise PrintError(f"{target}: the PDF could not be produced")
+    try:
+        write_atomically(target, data)
+    except SafeFileError as error:
+        raise PrintError(str(error)) from error
     log.info("summary written to %s (%d page%s)", target, pages, "" if pages == 1 else "s")
     return target
 

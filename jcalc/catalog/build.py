@@ -11,7 +11,6 @@ import json
 import os
 import re
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -67,6 +66,7 @@ from jcalc.catalog.sources.spool import sorted_records
 from jcalc.catalog.store import CatalogError
 from jcalc.core.descriptor import Descriptor, DescriptorKind, parse_descriptor
 from jcalc.core.drug import LEVEL2_CODE_RE
+from jcalc.safe_io import clean_leftovers, close_temp, new_temp_file
 
 Progress = Callable[[str, float], None]
 Row = dict[str, Any]
@@ -482,9 +482,8 @@ def write_catalog(
     directory = out.parent
     if out.is_dir():
         raise IsADirectoryError(21, "is a directory", str(out))
-    fd, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    temp = Path(temp_name)
+    clean_leftovers(out)  # the temporary files of a killed build
+    fd, temp = new_temp_file(out, keep_open=os.name != "nt")  # locked while it is built
     try:
         mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
         report("writing tables", 0.6)
@@ -522,6 +521,7 @@ def write_catalog(
         raise
     finally:
         _remove(Path(f"{temp}-journal"))
+        close_temp(fd)
     report("done", 1.0)
     return BuildSummary(
         out=out,

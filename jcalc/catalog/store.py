@@ -70,6 +70,7 @@ class SummaryQuarter(TypedDict):
     catalog_quarter: str
     catalog_effective_from: date | None
     catalog_effective_to: date | None
+_MAX_EXPONENT: Final = 12  # a number read back beyond 1e±12 is treated as missing
 
 
 class CatalogError(JcalcError):
@@ -170,9 +171,10 @@ def _decimal(text: str | None) -> Decimal | None:
     if text is None or text == "":
         return None
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
         return None
+    return value if value.is_finite() and abs(value.adjusted()) <= _MAX_EXPONENT else None
 
 
 def _date(text: str | None) -> date | None:
@@ -202,7 +204,7 @@ def descriptor_from_columns(
     except ValueError:
         return Descriptor.unparsed(text, f"unknown descriptor kind '{kind}' in the catalog")
     value = _decimal(amount)
-    if descriptor_kind is DescriptorKind.UNPARSED or value is None or unit is None:
+    if descriptor_kind is DescriptorKind.UNPARSED or value is None or value <= 0 or unit is None:
         return Descriptor.unparsed(text, note)
     if unit not in Unit.__members__:
         return Descriptor.unparsed(text, f"unknown unit '{unit}' in the catalog")
@@ -479,7 +481,7 @@ class Catalog:
         meta = self.meta()
         return CatalogInfo(
             path=self._path,
-            schema_version=int(meta.get("schema_version", "0") or 0),
+            schema_version=int(meta.get("schema_version", "0") or 0),  # digits: checked on opening
             built_at=_datetime(meta.get("built_at")),
             hcpcs_release=meta.get("hcpcs_release", ""),
             asp_quarter=meta.get("asp_quarter", ""),
@@ -554,6 +556,58 @@ def _check_catalog(connection: sqlite3.Connection, path: Path) -> None:
             )
 
 
+# Plausible ranges of the numbers read back (far wider than any real CMS value); a catalog holding
+# another is damaged or was not built by jcalc, and is refused with its file named.
+_VALUE_BOUNDS: Final = (
+    # table, key column, column, what, lowest, highest, lowest allowed (False: exclusive)
+    ("codes", "hcpcs", "descriptor_amount", "descriptor amount", 1e-6, 1e9, True),
+    ("codes", "hcpcs", "asp_payment_limit", "payment limit", 0.0, 1e8, True),
+    ("codes", "hcpcs", "mue_value", "MUE value", 0.0, 1e9, True),
+    ("ndcs", "ndc", "pkg_size", "package size", 0.0, 1e9, False),
+    ("ndcs", "ndc", "pkg_qty", "package quantity", 0.0, 1e9, False),
+    ("ndcs", "ndc", "bill_units", "billing units", 0.0, 1e9, False),
+    ("ndcs", "ndc", "bill_units_pkg", "billing units per package", 0.0, 1e9, False),
+)
+_MAX_NUMBER_TEXT: Final = 24
+
+
+def _check_values(connection: sqlite3.Connection, path: Path) -> None:
+    """Raise CatalogError naming ``path`` when a number in it is impossible (checked in SQL).
+
+    A file too damaged to be read here is left to the integrity check that names it corrupt.
+    """
+    try:
+        _check_readable_values(connection, path)
+    except sqlite3.DatabaseError:
+        return
+
+
+def _check_readable_values(connection: sqlite3.Connection, path: Path) -> None:
+    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is not None and not (isinstance(row[0], str) and row[0].isascii() and row[0].isdigit()):
+        raise CatalogError(
+            f"{path} is damaged: its schema_version '{str(row[0])[:20]}' is not a number; "
+            "rebuild it or restore the bundled catalog"
+        )
+    columns = {"codes": set(CODES_COLUMNS), "ndcs": set(NDCS_COLUMNS)}
+    for table, key, column, what, low, high, inclusive in _VALUE_BOUNDS:
+        if column not in columns[table]:
+            continue
+        number = f"CAST({column} AS REAL)"
+        below = f"{number} < {low!r}" if inclusive else f"{number} <= {low!r}"
+        kind = "typeof({0}) != 'integer'" if column == "mue_value" else "length({0}) > {1}"
+        sql = (
+            f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL AND ("
+            f"{kind.format(column, _MAX_NUMBER_TEXT)} OR {below} OR {number} > {high!r}) LIMIT 1"
+        )
+        bad = connection.execute(sql).fetchone()
+        if bad is not None:
+            raise CatalogError(
+                f"{path} is damaged: {bad[0]} has an impossible {what} "
+                f"('{str(bad[1])[:_MAX_NUMBER_TEXT]}'); rebuild it or restore the bundled catalog"
+            )
+
+
 def open_catalog(path: Path | None = None) -> Catalog:
     """Open a catalog read-only (the bundled one when ``path`` is None).
 
@@ -572,6 +626,10 @@ def open_catalog(path: Path | None = None) -> Catalog:
         raise CatalogError(f"cannot open the catalog {path}: {exc}") from exc
     try:
         _check_catalog(connection, path)
+        _check_values(connection, path)
+    except sqlite3.DatabaseError as exc:
+        connection.close()
+        raise CatalogError(f"{path} is damaged: {exc}; rebuild it") from exc
     except BaseException:
         connection.close()
         raise

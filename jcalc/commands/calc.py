@@ -17,6 +17,7 @@ from pathlib import Path
 from jcalc.calc_options import BillingChoice
 from jcalc.catalog.library import open_chosen_catalog
 from jcalc.commands.arguments import iso_date, positive_int
+from jcalc.console import describe_failure, print_error
 from jcalc.core.billing import Entity340B
 from jcalc.core.containers import ContainerType
 from jcalc.core.errors import JcalcError
@@ -185,12 +186,8 @@ def run(args: argparse.Namespace) -> int:
                     clinic_name=settings.clinic_name if settings else "",
                     page_size=settings.page_size if settings else "Letter",
                 )
-    except JcalcError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
-        return 2
+    except (JcalcError, OSError) as error:
+        return print_error(describe_failure(error) or str(error))
     if args.json:
         print(json.dumps(calculation_to_dict(result), indent=2, ensure_ascii=False))
     else:

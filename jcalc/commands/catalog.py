@@ -28,6 +28,7 @@ from jcalc.catalog.report import CatalogReport, build_report
 from jcalc.catalog.sources.errors import SourceFileError
 from jcalc.catalog.store import Catalog, CatalogInfo, open_catalog
 from jcalc.catalog.update import build_update, commit_update, discard_update, plan_update
+from jcalc.console import print_error
 from jcalc.core.errors import JcalcError
 from jcalc.userdata.clinic import ClinicData, ClinicStore
 from jcalc.userdata.database import database_path
@@ -83,8 +84,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _error(message: str) -> int:
     """Print one ``error:`` line on stderr and return exit code 2."""
-    print(f"error: {' '.join(message.split())}", file=sys.stderr)
-    return 2
+    return print_error(" ".join(message.split()))
 
 
 def run(args: argparse.Namespace) -> int:

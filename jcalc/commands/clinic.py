@@ -13,18 +13,19 @@ from pathlib import Path
 
 from jcalc.catalog.library import open_active_catalog
 from jcalc.commands import clinic_billing
+from jcalc.console import print_error
 from jcalc.core.claim import format_money
 from jcalc.core.errors import JcalcError
 from jcalc.core.ndc import format_ndc
 from jcalc.userdata.clinic import ClinicStore, CodeSettings
+from jcalc.userdata.history import SummaryLog
 from jcalc.userdata.transfer import export_clinic_data, import_clinic_data
 
 Handler = Callable[[ClinicStore, argparse.Namespace], int]
 
 
 def _error(message: str) -> int:
-    print(f"error: {' '.join(message.split())}", file=sys.stderr)
-    return 2
+    return print_error(message)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -86,6 +87,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "patient-field", help="store a patient name with logged summaries (on/off)"
     )
     patient.add_argument("state", choices=("on", "off"))
+    patient.add_argument(
+        "--yes", action="store_true", help="off: erase the logged patient names without asking"
+    )
     _bind(patient, _patient_field)
 
     orphans = commands.add_parser(
@@ -228,11 +232,34 @@ def _set_name(store: ClinicStore, args: argparse.Namespace) -> int:
     return 0
 
 
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; False without one (answers other than y/yes are a no)."""
+    if not sys.stdin or not sys.stdin.isatty():
+        return False
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline(16)
+    return answer.strip().lower() in ("y", "yes")
+
+
 def _patient_field(store: ClinicStore, args: argparse.Namespace) -> int:
-    store.set_patient_field(args.state == "on")
-    print(f"patient field: {args.state}")
-    if args.state == "off":
-        print("no patient name will be stored; names already logged stay until erased")
+    if args.state == "on":
+        store.set_patient_field(True)
+        print("patient field: on")
+        return 0
+    log = SummaryLog(store.database)
+    stored = log.count_patient_names()
+    if stored and not args.yes:
+        if not sys.stdin or not sys.stdin.isatty():
+            return _error(
+                f"turning the patient field off erases {stored} logged patient name"
+                f"{'' if stored == 1 else 's'}; add --yes to confirm"
+            )
+        if not _confirm(f"erase {stored} logged patient name{'' if stored == 1 else 's'}?"):
+            return _error("nothing changed: the patient field stays as it was")
+    store.set_patient_field(False)
+    erased = log.erase_patient_names()
+    print("patient field: off")
+    print(f"erased {erased} logged patient name{'' if erased == 1 else 's'}")
     return 0
 
 

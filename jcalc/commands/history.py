@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from jcalc.commands.arguments import iso_date, positive_int
+from jcalc.console import print_error
 from jcalc.core.claim import format_money
 from jcalc.core.errors import JcalcError
 from jcalc.userdata.database import UserDatabase
@@ -18,8 +19,7 @@ DEFAULT_LIMIT = 50
 
 
 def _error(message: str) -> int:
-    print(f"error: {' '.join(message.split())}", file=sys.stderr)
-    return 2
+    return print_error(message)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

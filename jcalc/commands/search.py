@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Final
 
 from jcalc.catalog.library import open_chosen_catalog
 from jcalc.catalog.search import STATUS_ACTIVE, SearchResult, search
 from jcalc.commands.arguments import iso_date, positive_int
+from jcalc.console import describe_failure, print_error
 from jcalc.core.errors import JcalcError
 
 DEFAULT_LIMIT: Final = 20
@@ -74,12 +74,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with open_chosen_catalog(args.catalog) as catalog:
             results = search(catalog.connection, query, limit=args.limit, today=args.date)
-    except JcalcError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
-        return 2
+    except (JcalcError, OSError) as error:
+        return print_error(describe_failure(error) or str(error))
     if args.json:
         print(json.dumps([result.to_json() for result in results], indent=2, ensure_ascii=False))
     elif results:

@@ -123,8 +123,13 @@ class ExceptionHandler:
 
     def show(self, exc_type: type[BaseException], exc: BaseException, details: str) -> ErrorDialog:
         """Open the dialog for one error without blocking."""
+        from jcalc.console import describe_failure, escape_control
+
+        plain = describe_failure(exc)  # bad input, a file or a resource: said in plain words
         message = (
-            "Something went wrong inside jcalc. What you typed is kept and you can go on "
+            f"{escape_control(plain)}\n\nWhat you typed is kept; you can go on working."
+            if plain is not None
+            else "Something went wrong inside jcalc. What you typed is kept and you can go on "
             "working. Please send the details below to whoever supports jcalc.\n\n"
             f"{exc_type.__name__}: {exc}"
         )

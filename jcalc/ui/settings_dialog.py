@@ -39,6 +39,7 @@ class SettingsDialog(QDialog):
         self._store = store
         current = store.settings()
         self._current = current
+        self._erase_confirmed = False
 
         self.clinic_edit = QLineEdit(current.clinic_name, self)
         self.clinic_edit.setObjectName("clinicNameEdit")
@@ -81,7 +82,18 @@ class SettingsDialog(QDialog):
         return self._current
 
     def accept(self) -> None:
-        """Save, then close; a value the store refuses is shown and the dialog stays open."""
+        """Save, then close; a value the store refuses is shown and the dialog stays open.
+
+        Turning the patient field off erases the stored names, so that asks for a second OK.
+        """
+        erasing = self._current.patient_field and not self.patient_check.isChecked()
+        if erasing and not self._erase_confirmed:
+            self._erase_confirmed = True
+            self.error.set_message(
+                "Turning the patient field off erases every patient name stored in the "
+                "History. Press OK again to erase them, or tick the box to keep them."
+            )
+            return
         try:
             wanted = ClinicSettings(
                 clinic_name=self.clinic_edit.text().strip(),

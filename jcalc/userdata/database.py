@@ -4,11 +4,14 @@ SQLite in WAL mode with a busy timeout: two jcalc processes may read and write a
 corrupting anything (a writer waits for the other's transaction). Every write goes through
 :meth:`UserDatabase.transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on error), so a
 crash leaves the last committed state. The schema is migrated on opening
-(:mod:`jcalc.userdata.migrations`).
+(:mod:`jcalc.userdata.migrations`). The file is created 0600 and ``secure_delete`` is on, so a
+deleted patient name does not stay readable in free pages.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -18,7 +21,7 @@ from types import TracebackType
 from typing import Any, Final
 
 from jcalc.core.errors import JcalcError
-from jcalc.paths import user_data_dir
+from jcalc.paths import PRIVATE_FILE_MODE, user_data_dir
 from jcalc.userdata.migrations import SchemaError, check_version, migrate
 
 DATABASE_NAME: Final = "clinic.sqlite"
@@ -47,6 +50,10 @@ class UserDatabase:
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Created 0600 (its -wal and -shm files take the same mode): patient names.
+            with contextlib.suppress(FileExistsError):
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                os.close(os.open(self.path, flags, PRIVATE_FILE_MODE))
             self._connection = sqlite3.connect(
                 self.path,
                 timeout=BUSY_TIMEOUT_SECONDS,
@@ -71,6 +78,7 @@ class UserDatabase:
                 connection.execute("PRAGMA journal_mode = DELETE")
             connection.execute("PRAGMA synchronous = FULL")
             connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA secure_delete = ON")  # erased names are overwritten
             migrate(connection)
         except SchemaError as exc:
             raise UserDataError(f"{self.path}: {exc}") from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import csv
+import io
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +24,7 @@ from jcalc.core.claim import ClaimLine, LineRole
 from jcalc.core.drug import MueLimit
 from jcalc.core.ndc import NdcQualifier, format_ndc
 from jcalc.core.summary import AdministrationCode, ClaimSummary, SummaryEntry
+from jcalc.safe_io import SafeFileError, write_atomically
 from jcalc.userdata.clinic import KEY_PATIENT_FIELD
 from jcalc.userdata.database import UserDatabase, UserDataError
 
@@ -383,6 +385,13 @@ class SummaryLog:
             connection.execute("DELETE FROM summary_codes WHERE log_id = ?", (int(log_id),))
             connection.execute("DELETE FROM summary_log WHERE id = ?", (int(log_id),))
 
+    def count_patient_names(self) -> int:
+        """How many logged summaries store a patient name."""
+        rows = self.database.query(
+            "SELECT COUNT(*) FROM summary_log WHERE patient_name IS NOT NULL"
+        )
+        return int(rows[0][0])
+
     def erase_patient_names(self) -> int:
         """Remove every stored patient name (e.g. after turning the field off); returns how many."""
         with self.database.transaction() as connection:
@@ -407,18 +416,16 @@ class SummaryLog:
         """
         entries = self.list(filter)
         path = Path(path)
-        temp = path.with_name(f".{path.name}.tmp")
+        handle = io.StringIO(newline="")
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
         rows = 0
-        try:
-            with temp.open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(CSV_COLUMNS)
-                for entry in reversed(entries):
-                    rows += self._write_rows(writer, entry)
-            temp.replace(path)
-        except OSError as exc:
-            temp.unlink(missing_ok=True)
-            raise HistoryError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        for entry in reversed(entries):
+            rows += self._write_rows(writer, entry)
+        try:  # private: it may hold patient names
+            write_atomically(path, handle.getvalue().encode("utf-8-sig"), private=True)
+        except SafeFileError as exc:
+            raise HistoryError(str(exc)) from exc
         return rows
 
     @staticmethod

@@ -11,6 +11,7 @@ in one transaction. A bad file changes nothing and the message lists what is wro
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any, Final
 
 from jcalc import __version__
 from jcalc.core.ndc import NdcQualifier
+from jcalc.safe_io import SafeFileError, read_regular_file, write_atomically
 from jcalc.userdata.billing_settings import BillingSettingError
 from jcalc.userdata.billing_settings import validate as validate_billing
 from jcalc.userdata.clinic import (
@@ -39,6 +41,8 @@ from jcalc.userdata.clinic import (
 FORMAT_NAME: Final = "jcalc-clinic-data"
 FORMAT_VERSION: Final = 1
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
+MAX_DEPTH: Final = 8  # the format nests 4 levels (file, list, entry, printing options)
+MAX_NUMBER_CHARS: Final = 30
 MAX_PROBLEMS_SHOWN: Final = 5
 
 
@@ -200,35 +204,84 @@ def export_clinic_data(store: ClinicStore, path: Path) -> TransferSummary:
     path = Path(path)
     data = store.snapshot()
     text = json.dumps(clinic_data_to_json(data), indent=2, ensure_ascii=False) + "\n"
-    temp = path.with_name(f".{path.name}.tmp")
     try:
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise TransferError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        write_atomically(path, text.encode("utf-8"))
+    except SafeFileError as exc:
+        raise TransferError(str(exc)) from exc
     return _summary(path, data)
+
+
+class _NumberTooLongError(ValueError):
+    """A number in the file is longer than any real one."""
+
+
+def _bounded_number(kind: Callable[[str], object]) -> Callable[[str], object]:
+    def parse(text: str) -> object:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _NumberTooLongError(text)
+        return kind(text)
+
+    return parse
+
+
+def _refuse_constant(name: str) -> object:
+    raise _NumberTooLongError(name)
+
+
+def _depth(content: object) -> int:
+    """How deeply lists and objects nest in ``content`` (walked without recursion)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(content, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            deepest = max(deepest, level)
+            stack.extend((item, level + 1) for item in value.values())
+        elif isinstance(value, list):
+            deepest = max(deepest, level)
+            stack.extend((item, level + 1) for item in value)
+    return deepest
+
+
+def parse_json_bounded(raw: bytes, name: str) -> object:
+    """JSON of a clinic data file, with limits on nesting depth and the length of numbers."""
+    try:
+        content = json.loads(
+            raw.decode("utf-8-sig"),
+            parse_int=_bounded_number(int),
+            parse_float=_bounded_number(float),
+            parse_constant=_refuse_constant,
+        )
+    except _NumberTooLongError as exc:
+        shown = str(exc)[:20]
+        raise TransferError(
+            f"{name} is not a jcalc clinic data file: it holds a number no real setting has "
+            f"('{shown}…', over {MAX_NUMBER_CHARS} characters, or NaN/Infinity)"
+        ) from None
+    except RecursionError:
+        raise TransferError(
+            f"{name} is not a jcalc clinic data file: its JSON is nested too deeply"
+        ) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TransferError(
+            f"{name} is not a jcalc clinic data file (not readable JSON: {exc})"
+        ) from exc
+    if _depth(content) > MAX_DEPTH:
+        raise TransferError(
+            f"{name} is not a jcalc clinic data file: its JSON is nested more than "
+            f"{MAX_DEPTH} levels deep"
+        )
+    return content
 
 
 def read_clinic_data(path: Path) -> ClinicData:
     """Read and check a clinic data file without writing anything."""
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise TransferError(f"{path.name} is too large to be a jcalc clinic data file")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise TransferError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise TransferError(f"{path} is a folder, not a clinic data file") from None
-    except OSError as exc:
-        raise TransferError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        content = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TransferError(
-            f"{path.name} is not a jcalc clinic data file (not readable JSON: {exc})"
-        ) from exc
+        raw = read_regular_file(path, limit=MAX_FILE_BYTES, what="jcalc clinic data file")
+    except SafeFileError as exc:
+        raise TransferError(str(exc)) from exc
+    content = parse_json_bounded(raw, path.name)
     try:
         return clinic_data_from_json(content)
     except TransferError as exc:

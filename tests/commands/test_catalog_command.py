@@ -247,7 +247,7 @@ def test_unwritable_out(
     def refuse(*_args: object, **_kwargs: object) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied", str(tmp_path))
 
-    monkeypatch.setattr("jcalc.catalog.build.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("jcalc.safe_io.tempfile.mkstemp", refuse)  # the temp file beside --out
     code, _out, err = run(*_build_args(cms_files, out))
     assert code == 2
     assert_one_error_line(err, "--out", "catalog.sqlite", "Permission denied")

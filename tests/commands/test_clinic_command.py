@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from jcalc.commands import clinic as clinic_command
+from jcalc.userdata import open_user_data
 from jcalc.userdata.clinic import ClinicStore, CodeSettings
 
 Run = Callable[..., tuple[int, str, str]]
@@ -129,3 +131,57 @@ def test_damaged_database_gives_one_line(run: Run) -> None:
     code, _out, err = run("clinic", "show")
     assert code == 2
     one_error_line(err, "not a jcalc clinic database")
+
+
+def _log_a_named_summary() -> int:
+    from tests.userdata.test_history import rituximab_summary
+
+    clinic, log = open_user_data()
+    try:
+        clinic.set_patient_field(True)
+        return log.log(rituximab_summary(), patient_name="Jane Roe")
+    finally:
+        clinic.close()
+
+
+def _patient_name(log_id: int) -> str | None:
+    clinic, log = open_user_data()
+    try:
+        return log.get(log_id).patient_name
+    finally:
+        clinic.close()
+
+
+def test_patient_field_off_erases_logged_names_with_yes(run: Run) -> None:
+    """README: "a patient name only while the clinic's patient field is on — turning it off
+    erases the stored names"."""
+    log_id = _log_a_named_summary()
+    code, out, err = run("clinic", "patient-field", "off", "--yes")
+    assert (code, err) == (0, "")
+    assert out == "patient field: off\nerased 1 logged patient name\n"
+    assert _patient_name(log_id) is None
+
+
+def test_patient_field_off_without_a_terminal_needs_yes(run: Run, monkeypatch) -> None:
+    log_id = _log_a_named_summary()
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))  # not a terminal: never read
+    code, out, err = run("clinic", "patient-field", "off")
+    assert (code, out) == (2, "")
+    one_error_line(err, "erases 1 logged patient name; add --yes to confirm")
+    assert _patient_name(log_id) == "Jane Roe"
+    assert "patient field: on" in run("clinic", "show")[1]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "erased"), [("y\n", True), ("n\n", False), ("\n", False)])
+def test_patient_field_off_asks_on_a_terminal(run: Run, monkeypatch, answer, erased) -> None:
+    log_id = _log_a_named_summary()
+    monkeypatch.setattr("sys.stdin", _Terminal(answer))
+    code, _out, err = run("clinic", "patient-field", "off")
+    assert "erase 1 logged patient name? [y/N]" in err
+    assert code == (0 if erased else 2)
+    assert _patient_name(log_id) == (None if erased else "Jane Roe")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -74,3 +75,22 @@ def test_export(run: Run, logged: list[int], tmp_path: Path) -> None:
     assert [row["hcpcs"] for row in rows] == ["J9312", "J9312", "96413", "96415", "J2312"]
     code, _out, err = run("history", "export", tmp_path / "no" / "such" / "dir.csv")
     assert code == 2 and err.startswith("error: cannot write") and err.count("\n") == 1
+
+
+def test_export_is_private_and_never_follows_a_planted_temp(
+    run: Run, logged: list[int], tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("keep", encoding="utf-8")
+    (tmp_path / ".log.csv.tmp").symlink_to(victim)
+    assert run("history", "export", tmp_path / "log.csv")[0] == 0
+    assert victim.read_text(encoding="utf-8") == "keep"
+    if os.name == "posix":  # it may hold patient names
+        assert (tmp_path / "log.csv").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="POSIX devices")
+def test_export_to_a_full_disk_is_exit_2(run: Run, logged: list[int]) -> None:
+    code, out, err = run("history", "export", "/dev/full")
+    assert (code, out) == (2, "")
+    assert err == "error: cannot write /dev/full: No space left on device\n"

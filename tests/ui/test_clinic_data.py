@@ -250,9 +250,12 @@ def test_no_patient_field_unless_the_clinic_turns_it_on(qtbot, window, tmp_path)
     assert window.summary_log.get(logged.args[0]).patient_name == "Jane Roe"
 
     window.actions.settings.trigger()
-    dialog = window.frame.findChild(SettingsDialog, "settingsDialog")
-    assert dialog is not None
+    dialog = window.frame.findChildren(SettingsDialog, "settingsDialog")[-1]  # the new one
+    assert dialog.patient_check.isChecked()
     dialog.patient_check.setChecked(False)
+    dialog.accept()  # asks first: the names would be erased
+    assert "erases every patient name" in dialog.error.text()
+    assert window.summary_log.get(logged.args[0]).patient_name == "Jane Roe"
     dialog.accept()
     assert not window.preview.patient_edit.isVisible()
     assert window.preview.patient_edit.text() == ""

@@ -157,3 +157,12 @@ def test_a_half_typed_dose_is_marked_only_when_typing_pauses(qtbot, window: Main
     dose.setText("450")  # and then the biller stops typing
     qtbot.waitUntil(window.dose_panel.errors["dose"].isVisible, timeout=2000)
     assert dose.property("invalid") is True
+def test_an_input_or_file_error_reaches_the_dialog_in_plain_words(qtbot, window) -> None:
+    handler = ExceptionHandler(parent=lambda: window.frame)
+    try:
+        raise OSError(28, "No space left on device", "/media/usb/visit.pdf")
+    except OSError as error:
+        dialog = handler.show(OSError, error, "details")
+    assert dialog.message_label.text().startswith("/media/usb/visit.pdf: No space left on device")
+    assert "Something went wrong inside jcalc" not in dialog.message_label.text()
+    dialog.reject()

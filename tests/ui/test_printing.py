@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 from jcalc.cli import main
 from jcalc.core.containers import ContainerType
 from jcalc.core.summary import render_summary_html, summary_from_calculations
-from jcalc.printing import summary_document, write_pdf
+from jcalc.printing import PrintError, summary_document, write_pdf
 from jcalc.service import CalcInput, calculate_from_text
 from jcalc.ui import MainWindow
 from tests.ui.conftest import IN_QUARTER, type_search
@@ -102,8 +102,8 @@ def test_a_three_drug_visit_still_fits_one_page(qtbot, bundled_catalog, tmp_path
     assert pdf_pages(path) == 1
 
 
-def test_write_pdf_to_a_missing_folder_raises_oserror(qtbot, bundled_catalog, tmp_path) -> None:
-    with pytest.raises(OSError):
+def test_write_pdf_to_a_missing_folder_names_the_reason(qtbot, bundled_catalog, tmp_path) -> None:
+    with pytest.raises(PrintError, match="No such file or directory"):  # the reason is named
         write_pdf(jw_visit(bundled_catalog), tmp_path / "missing" / "x.pdf")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -239,3 +240,49 @@ def test_a_busy_database_gives_a_plain_error(
     with UserDatabase(path) as database:
         assert SummaryLog(database).list() == []
         assert ClinicStore(database).all_code_settings() == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_the_data_folder_and_database_are_private() -> None:
+    database = UserDatabase()
+    try:
+        with database.transaction() as connection:
+            connection.execute("CREATE TABLE IF NOT EXISTS probe (x)")
+        assert database.query("PRAGMA secure_delete") == [(1,)]
+        folder = database.path.parent
+        assert folder.stat().st_mode & 0o777 == 0o700
+        for path in folder.iterdir():  # clinic.sqlite and its -wal/-shm
+            assert path.stat().st_mode & 0o777 == 0o600, path
+    finally:
+        database.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_existing_open_folder_is_made_private(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "old-data"
+    (folder / "catalogs").mkdir(parents=True)
+    (folder / "clinic.sqlite").write_bytes(b"")
+    (folder / "catalogs" / "c.sqlite").write_bytes(b"")
+    for path in (folder, folder / "catalogs"):
+        path.chmod(0o755)
+    for path in (folder / "clinic.sqlite", folder / "catalogs" / "c.sqlite"):
+        path.chmod(0o644)
+    monkeypatch.setenv("JCALC_DATA_DIR", str(folder))
+    assert user_data_dir() == folder
+    assert {p.name: p.stat().st_mode & 0o777 for p in [folder, *folder.rglob("*")]} == {
+        "old-data": 0o700,
+        "catalogs": 0o700,
+        "clinic.sqlite": 0o600,
+        "c.sqlite": 0o600,
+    }
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_shared_sticky_folder_is_left_alone(tmp_path: Path) -> None:
+    from jcalc.paths import make_private
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    make_private(shared)
+    assert shared.stat().st_mode & 0o7777 == 0o1777

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from jcalc.userdata import transfer
 from jcalc.userdata.clinic import ClinicStore
 from jcalc.userdata.transfer import (
     FORMAT_NAME,
@@ -153,3 +155,65 @@ def test_missing_file(tmp_path: Path) -> None:
         read_clinic_data(tmp_path / "nope.json")
     with pytest.raises(TransferError, match="is a folder"):
         read_clinic_data(tmp_path)
+
+
+def _file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '{"format": "jcalc-clinic-data", "version": 1, "codes": [{"code": "J9312", '
+            '"charge_per_unit": ' + "9" * 5000 + "}]}",
+            "holds a number no real setting has",
+        ),
+        ('{"format": "jcalc-clinic-data", "version": NaN}', "NaN/Infinity"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (
+            '{"format": "jcalc-clinic-data", "version": 1, "settings": {"printing": '
+            + '{"a": ' * 50
+            + "1"
+            + "}" * 50
+            + "}}",
+            "nested more than 8 levels",
+        ),
+    ],
+    ids=["5000-digit number", "NaN", "100000-deep", "50-deep"],
+)
+def test_hostile_json_is_refused_with_one_message(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(TransferError, match=message):
+        read_clinic_data(_file(tmp_path, text))
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="POSIX devices")
+def test_devices_and_fifos_are_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for path in (Path("/dev/zero"), fifo):
+        with pytest.raises(TransferError, match="not a regular file"):
+            read_clinic_data(path)
+
+
+def test_an_oversized_file_is_refused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(transfer, "MAX_FILE_BYTES", 100)
+    with pytest.raises(TransferError, match="too large"):
+        read_clinic_data(_file(tmp_path, " " * 101))
+
+
+def test_export_never_follows_a_planted_temp_symlink(store: ClinicStore, tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("keep", encoding="utf-8")
+    (tmp_path / ".export.json.tmp").symlink_to(victim)
+    export_clinic_data(store, tmp_path / "export.json")
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))["format"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="POSIX devices")
+def test_export_to_a_full_disk_says_so(store: ClinicStore) -> None:
+    with pytest.raises(TransferError, match="No space left on device"):
+        export_clinic_data(store, Path("/dev/full"))
