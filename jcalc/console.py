@@ -14,11 +14,12 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
+
+from jcalc.core.safe_text import escape_control
 
 CONSOLE_LOG = "console.log"
 ATTACH_PARENT_PROCESS = 0xFFFFFFFF  # (DWORD)-1 for AttachConsole
@@ -133,44 +134,6 @@ ERROR_LOG = "jcalc.log"  # the same file the window logs to
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
 MAX_ERROR_CHARS = 600
-_VISIBLE_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-def _is_unsafe(char: str) -> bool:
-    import unicodedata
-
-    return unicodedata.category(char) in _UNSAFE_CATEGORIES
-
-
-def escape_control(text: str, *, keep: str = "") -> str:
-    r"""``text`` with control, format and lone-surrogate characters written as ``\n``/``\uXXXX``.
-
-    Characters in ``keep`` (say ``"\n\t"`` for multi-line output) stay as they are. The escapes
-    are valid inside JSON strings too. Printable text passes at C speed.
-    """
-    if text.isprintable():
-        return text
-    if not keep:
-        return _escape_chars(text)
-    pieces = re.split(f"([{re.escape(keep)}])", text)
-    return "".join(
-        piece if piece.isprintable() or piece in keep else _escape_chars(piece) for piece in pieces
-    )
-
-
-def _escape_chars(text: str) -> str:
-    out: list[str] = []
-    for char in text:
-        if not _is_unsafe(char):
-            out.append(char)
-        elif char in _VISIBLE_ESCAPES:
-            out.append(_VISIBLE_ESCAPES[char])
-        else:
-            out.append(f"\\u{ord(char):04x}")
-    return "".join(out)
-
-
 def error_line(message: str) -> str:
     """``error: …`` on one line: control characters escaped, very long text cut."""
     text = escape_control(message.strip())

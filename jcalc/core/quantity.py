@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 
 from jcalc.core.errors import InputError
+from jcalc.core.safe_text import escape_control
 
 
 class Dimension(Enum):
@@ -131,7 +132,6 @@ PLAUSIBLE_RANGES: dict[Dimension, tuple[Decimal, Decimal]] = {
     Dimension.AREA: (Decimal("0.01"), Decimal("1e5")),  # a skin substitute: under 10 m²
     Dimension.COUNT: (Decimal("0.01"), Decimal(1000)),
 }
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_SHOWN_TEXT = 60
 MAX_PLAIN_EXPONENT = 40  # format_decimal writes larger or smaller values in E notation
 
@@ -139,7 +139,7 @@ MAX_PLAIN_EXPONENT = 40  # format_decimal writes larger or smaller values in E n
 def shown(text: str) -> str:
     """User text safe to echo in one error line: control characters escaped, long text cut."""
     cut = text if len(text) <= MAX_SHOWN_TEXT else text[: MAX_SHOWN_TEXT - 1] + "…"
-    return _CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), cut)
+    return escape_control(cut)
 
 
 def unit_from_word(word: str) -> Unit | None:

@@ -123,7 +123,8 @@ class ExceptionHandler:
 
     def show(self, exc_type: type[BaseException], exc: BaseException, details: str) -> ErrorDialog:
         """Open the dialog for one error without blocking."""
-        from jcalc.console import describe_failure, escape_control
+        from jcalc.console import describe_failure
+        from jcalc.core.safe_text import escape_control
 
         plain = describe_failure(exc)  # bad input, a file or a resource: said in plain words
         message = (
