@@ -145,7 +145,7 @@ def test_clinic_billing_settings_apply_to_every_calculation(capsys) -> None:
         (["J9312", "1e-999999999999999999 mg"], "exponent out of range"),
         (["J9312", "1e-30 mg"], "implausibly small"),
         (["J9312", "450 mg", "--concentration", "1e-999999999 mg/mL"], "exponent"),
-        (["J9312", "450 mg\n\x1b[2J"], "\\x1b"),
+        (["J9312", "450 mg\n\x1b[2J"], "\\u001b"),
         (["J9312", "450 mg", "--340b", "--date", "2024-06-01"], "entity type"),
         (["J9312", "40 mg", "--given-to-others", "20 mg"], "single-dose"),
         (["J9312", "450 mg", "--max-units-per-line", "10000"], "between 1 and 9,999"),
