@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 from jcalc.catalog.sources.records import (
     AspFile,
@@ -220,13 +221,18 @@ def extract_asp(catalog: Catalog) -> AspFile:
     )
 
 
-def extract_crosswalk(catalog: Catalog) -> CrosswalkFile:
-    """The crosswalk rows (one per NDC and code, as the catalog keeps them)."""
+_PRODUCT_COLUMNS: Final = (
+    "labeler, {id}, drug_name, hcpcs_dosage, pkg_size, pkg_qty, bill_units, bill_units_pkg"
+)
+
+
+def _crosswalk_records(catalog: Catalog, table: str, identifier: str) -> list[CrosswalkRecord]:
+    """The crosswalk rows kept in ``table`` (``ndcs`` or ``alternate_products``)."""
+    columns = _PRODUCT_COLUMNS.format(id=identifier)
     rows = catalog.connection.execute(
-        "SELECT hcpcs, labeler, ndc, drug_name, hcpcs_dosage, pkg_size, pkg_qty, bill_units, "
-        "bill_units_pkg FROM ndcs ORDER BY hcpcs, ndc"
+        f"SELECT hcpcs, {columns} FROM {table} ORDER BY hcpcs, {identifier}"
     ).fetchall()
-    records = [
+    return [
         CrosswalkRecord(
             code=str(row[0]),
             short_description="",
@@ -238,30 +244,18 @@ def extract_crosswalk(catalog: Catalog) -> CrosswalkFile:
             pkg_qty=_decimal(row[6]),
             bill_units=_decimal(row[7]),
             bill_units_pkg=_decimal(row[8]),
+            is_ndc=identifier == "ndc",
         )
         for row in rows
     ]
+
+
+def extract_crosswalk(catalog: Catalog) -> CrosswalkFile:
+    """The crosswalk rows (one per NDC and code, as the catalog keeps them), then the products
+    whose identifier is not an NDC."""
+    records = _crosswalk_records(catalog, "ndcs", "ndc")
     if _has_table(catalog, "alternate_products"):
-        rows = catalog.connection.execute(
-            "SELECT hcpcs, labeler, identifier, drug_name, hcpcs_dosage, pkg_size, pkg_qty, "
-            "bill_units, bill_units_pkg FROM alternate_products ORDER BY hcpcs, identifier"
-        ).fetchall()
-        records.extend(
-            CrosswalkRecord(
-                code=str(row[0]),
-                short_description="",
-                labeler=_text(row[1]),
-                ndc=str(row[2]),
-                drug_name=_text(row[3]),
-                hcpcs_dosage=_text(row[4]),
-                pkg_size=_decimal(row[5]),
-                pkg_qty=_decimal(row[6]),
-                bill_units=_decimal(row[7]),
-                bill_units_pkg=_decimal(row[8]),
-                is_ndc=False,
-            )
-            for row in rows
-        )
+        records.extend(_crosswalk_records(catalog, "alternate_products", "identifier"))
     return CrosswalkFile(
         source_name=catalog.meta().get("crosswalk_source", ""),
         effective_from=_required_date(catalog, "crosswalk_effective_from"),
