@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from jcalc.calc_options import NO_MODIFIER
 from jcalc.core.billing import DEFAULT_MAX_UNITS_PER_LINE, DEFAULT_REPEAT_MODIFIER, Entity340B
 from jcalc.core.ndc import format_ndc
+from jcalc.ui.widgets import FOCUS_STYLE
 from jcalc.userdata import billing_settings as keys
 from jcalc.userdata.billing_settings import BillingSettingError
 from jcalc.userdata.clinic import ClinicStore
@@ -70,6 +71,7 @@ class BillingSettingsBox(QGroupBox):
     def __init__(self, *, store: ClinicStore, parent: QWidget | None = None) -> None:
         super().__init__("Billing rules of this clinic", parent)
         self.setObjectName("billingSettingsBox")
+        self.setStyleSheet(FOCUS_STYLE)
         self._store = store
         billing = dict(store.settings().billing)
         self._saved = billing

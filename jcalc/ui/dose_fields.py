@@ -154,11 +154,11 @@ class BodyFields(QWidget):
         super().__init__(parent)
         self.setObjectName("bodyFields")
         self.weight_edit = line_edit(
-            self, "patientWeightEdit", "70 kg, 154 lb",
+            self, "patientWeightEdit", "70 kg",
             "Patient's weight for an order per kg (5 mg/kg), or with the height for the BSA",
         )  # fmt: skip
         self.height_edit = line_edit(
-            self, "patientHeightEdit", "170 cm, 67 in",
+            self, "patientHeightEdit", "170 cm",
             "Patient's height: with the weight, the BSA by the Mosteller formula",
         )  # fmt: skip
         self.bsa_edit = line_edit(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from jcalc.core.containers import ContainerType
@@ -111,4 +112,16 @@ def test_the_dialog_alt_letters_are_unique(qtbot, window: MainWindow) -> None:
     ]
     assert len(letters) >= 6
     assert len(letters) == len(set(letters)), letters
+    dialog.reject()
+
+
+def test_every_billing_input_shows_the_focus(qtbot, window: MainWindow) -> None:
+    dialog = open_dialog(qtbot, window)
+    for widget in dialog.billing.inputs():
+        dialog.clinic_edit.setFocus()
+        qtbot.waitUntil(lambda w=widget: not w.hasFocus())  # type: ignore[misc]
+        plain = widget.grab().toImage()
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(widget.hasFocus)
+        assert widget.grab().toImage() != plain, widget.objectName()
     dialog.reject()
