@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -38,13 +39,14 @@ from jcalc.ui.dose_fields import (
 )
 from jcalc.ui.dose_helpers import DoseHelpers
 from jcalc.ui.dose_text import (
+    BODY_FIELDS,
     CONTAINER_CHOICES,
     FIELDS,
     EntryCheck,
     EntryTexts,
+    charge_change,
     charge_text,
     check_entry,
-    parse_charge,
 )
 from jcalc.ui.widgets import INVALID_STYLE, FieldError, set_invalid
 
@@ -197,15 +199,7 @@ class DosePanel(QWidget):
         self._on_container_combo_changed()
 
     def _wire(self) -> None:
-        for edit in (
-            self.dose_edit,
-            self.packages_edit,
-            self.ndc_edit,
-            self.concentration_edit,
-            self.units_edit,
-            self.charge_edit,
-            *self.body.edits(),
-        ):
+        for edit in self._fields().values():
             edit.textChanged.connect(self._on_field_text_changed)
         self.program_340b_check.toggled.connect(self._on_field_text_changed)
         self.dose_edit.returnPressed.connect(self._on_dose_edit_return_pressed)
@@ -219,6 +213,13 @@ class DosePanel(QWidget):
         self.qualifier_combo.activated.connect(self._on_qualifier_combo_activated)
         self.save_charge_button.clicked.connect(self._on_save_charge_button_clicked)
         self.remember_button.clicked.connect(self._on_remember_button_clicked)
+
+    def _fields(self) -> dict[str, QLineEdit]:
+        """The text fields by the names of :data:`jcalc.ui.dose_text.FIELDS`."""
+        weight, height, bsa = self.body.edits()
+        edits = (self.dose_edit, weight, height, bsa, self.packages_edit, self.ndc_edit,
+                 self.concentration_edit, self.units_edit, self.charge_edit)  # fmt: skip
+        return dict(zip(FIELDS, edits, strict=True))
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -288,14 +289,7 @@ class DosePanel(QWidget):
         self._update_clinic_buttons()
 
     def _update_clinic_buttons(self) -> None:
-        try:
-            typed = parse_charge(self.charge_edit.text())
-        except ValueError:
-            typed, valid = None, False
-        else:
-            valid = True
-        changed = valid and typed != self._saved_charge
-        forget = valid and typed is None and self._saved_charge is not None
+        changed, forget = charge_change(self.charge_edit.text(), self._saved_charge)
         self.save_charge_button.setText(
             "Forget clinic charge" if forget else "Save as clinic charge"
         )
@@ -310,15 +304,9 @@ class DosePanel(QWidget):
 
     def clear_entry(self) -> None:
         """Empty the drug-specific fields for the next drug (the date of service stays)."""
-        for edit in (
-            self.dose_edit,
-            self.packages_edit,
-            self.ndc_edit,
-            self.concentration_edit,
-            self.units_edit,
-            self.charge_edit,
-        ):
-            edit.clear()
+        for name, edit in self._fields().items():
+            if name not in BODY_FIELDS:  # the patient's weight stays for the visit's next drug
+                edit.clear()
         self.set_container_type(ContainerType.UNKNOWN)
         self.program_340b_check.setChecked(False)
         self.set_qualifier(None)
@@ -355,17 +343,7 @@ class DosePanel(QWidget):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Mark each field named in ``errors`` (red border and message); clear the others."""
-        widgets: dict[str, QWidget] = {
-            "dose": self.dose_edit,
-            "weight": self.body.weight_edit,
-            "height": self.body.height_edit,
-            "bsa": self.body.bsa_edit,
-            "packages": self.packages_edit,
-            "ndc": self.ndc_edit,
-            "concentration": self.concentration_edit,
-            "units": self.units_edit,
-            "charge": self.charge_edit,
-        }
+        widgets = self._fields()
         for name, label in self.errors.items():
             message = errors.get(name, "")
             label.set_message(message)

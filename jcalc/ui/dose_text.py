@@ -30,6 +30,7 @@ CONTAINER_CHOICES: tuple[tuple[str, ContainerType], ...] = (
 FIELDS = (
     "dose", "weight", "height", "bsa", "packages", "ndc", "concentration", "units", "charge",
 )  # fmt: skip
+BODY_FIELDS = ("weight", "height", "bsa")  # the patient's, kept from one drug to the next
 AUTO_QUALIFIER = "Auto"
 MAX_COUNT_PREFIX = 200  # "3 x 100 mg": more opened containers than this is a typing slip
 
@@ -68,6 +69,16 @@ def parse_charge(text: str) -> Decimal | None:
 def charge_text(value: Decimal | None) -> str:
     """A charge as typed in the charge field: "12.50" (blank for None)."""
     return "" if value is None else format(value, "f")
+
+
+def charge_change(text: str, saved: Decimal | None) -> tuple[bool, bool]:
+    """(changed, forget): the typed charge is valid and differs from the clinic's saved one;
+    saving it would forget the saved charge (the field was emptied)."""
+    try:
+        typed = parse_charge(text)
+    except ValueError:
+        return False, False
+    return typed != saved, typed is None and saved is not None
 
 
 def is_body_order(text: str) -> bool:

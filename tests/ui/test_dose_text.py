@@ -4,9 +4,10 @@ on to the engine, and a wrong field is named."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from jcalc.core.containers import ContainerType
-from jcalc.ui.dose_text import EntryTexts, check_entry, is_body_order
+from jcalc.ui.dose_text import EntryTexts, charge_change, check_entry, is_body_order
 
 DOS = date(2026, 2, 2)
 
@@ -45,3 +46,11 @@ def test_impossible_weights_and_bsa_are_named_in_their_field() -> None:
     assert "900" in check.errors["weight"] and "12" in check.errors["bsa"]
     bad_order = check_entry("J9312", texts("5 mL/kg", weight="70 kg"))
     assert "amount of drug per kg" in bad_order.errors["dose"]
+
+
+def test_the_charge_buttons_follow_the_typed_charge() -> None:
+    """Save when the typed charge differs; Forget when the field is emptied; nothing when bad."""
+    assert charge_change("12.50", None) == (True, False)
+    assert charge_change("$12.50", Decimal("12.50")) == (False, False)
+    assert charge_change("", Decimal("12.50")) == (True, True)
+    assert charge_change("twelve", Decimal("12.50")) == (False, False)
