@@ -15,7 +15,7 @@ from jcalc.core.body import parse_weight
 from jcalc.core.containers import ContainerType
 from jcalc.service import calculate_from_text
 from jcalc.ui.dose_panel import DosePanel
-from tests.ui.conftest import type_search
+from tests.ui.conftest import answer, start_new_visit, type_search
 
 DOS = date(2026, 2, 2)
 
@@ -101,3 +101,21 @@ def test_a_bad_weight_is_marked_in_the_weight_field(qtbot, window) -> None:
     window.flush()
     message = window.dose_panel.errors["weight"].text()
     assert "weight" in message.lower() and window.calculation is None
+
+
+def test_the_weight_stays_for_the_next_drug_and_goes_with_a_new_visit(qtbot, window) -> None:
+    """The weight is the patient's, not the drug's: picking the next drug keeps it (the dose is
+    emptied, issue 10's no carry-over); a new visit (the next patient) empties it."""
+    type_search(qtbot, window, "J9312")
+    qtbot.keyClicks(window.dose_panel.body.weight_edit, "70 kg")
+    qtbot.keyClicks(window.dose_panel.dose_edit, "5 mg/kg")
+    qtbot.waitUntil(lambda: window.calculation is not None, timeout=2000)
+    window.search_box.clear()
+    type_search(qtbot, window, "J2405")
+    answer(qtbot, window, "pendingEntryBox")  # add the J9312 order to the visit
+    assert window.encounter_model.drug_items()[0].entry.weight == "70 kg"
+    assert window.drug is not None and window.drug.hcpcs == "J2405"
+    assert window.dose_panel.dose_edit.text() == ""
+    assert window.dose_panel.body.weight_edit.text() == "70 kg"
+    start_new_visit(qtbot, window)
+    assert window.dose_panel.body.weight_edit.text() == ""
