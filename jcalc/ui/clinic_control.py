@@ -17,7 +17,7 @@ from jcalc.core.containers import ContainerType
 from jcalc.core.errors import JcalcError
 from jcalc.core.ndc import format_ndc
 from jcalc.core.summary import parse_administration_codes
-from jcalc.ui.dose_panel import charge_text, parse_charge
+from jcalc.ui.dose_text import charge_text, parse_charge
 from jcalc.ui.print_actions import open_save_dialog
 from jcalc.ui.search_control import SHORT_QUERY
 from jcalc.userdata.clinic import ClinicSettings, CodeSettings

@@ -7,7 +7,15 @@ import html
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -22,10 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jcalc.catalog.store import QuarterPrice
 from jcalc.core.descriptor import DescriptorKind
 from jcalc.core.drug import DrugCode, NdcProduct
 from jcalc.core.quantity import format_decimal
-from jcalc.ui.ndc_model import COL_BRAND, COL_LABELER, COL_NDC, COL_PACKAGE, NdcTableModel
+from jcalc.ui.ndc_model import (
+    COL_BRAND,
+    COL_LABELER,
+    COL_NDC,
+    COL_PACKAGE,
+    NdcTableModel,
+    is_ndc,
+)
 from jcalc.userdata.clinic import MAX_NOTE_LENGTH, CodeSettings
 
 NOTE_SAVE_DELAY_MS = 700
@@ -57,6 +73,32 @@ def price_text(drug: DrugCode, quarter: str) -> str:
     if drug.payment_limit is None:
         return f"no ASP payment limit published{when}"
     return f"${format_decimal(drug.payment_limit)} per unit{when}"
+
+
+def quarter_price_text(price: QuarterPrice, day: date) -> str:
+    """The payment limit of the quarter chosen for ``day``, the quarter named: "$74.765 per unit
+    (ASP 2026Q1, 2026-01-01 to 2026-03-31, the quarter of 2026-02-02)", with a note when no
+    quarter held contains the day and the nearest one is used."""
+    quarter = price.quarter
+    span = f"{quarter.effective_from.isoformat()} to {quarter.effective_to.isoformat()}"
+    if price.exact:
+        when = f"ASP {quarter.quarter}, {span}, the quarter of {day.isoformat()}"
+    else:
+        when = (
+            f"ASP {quarter.quarter}, {span}: the nearest quarter held, none contains "
+            f"{day.isoformat()}"
+        )
+    if price.payment_limit is None:
+        return f"no ASP payment limit published ({when})"
+    return f"${format_decimal(price.payment_limit)} per unit ({when})"
+
+
+def ndc_count_text(ndcs: int, others: int) -> str:
+    """ "NDCs of this code: 2 · other product identifiers: 5" (real NDCs only in the first)."""
+    text = f"NDCs of this code: {ndcs}" if ndcs else "No NDC of this code in the ASP crosswalk"
+    if others:
+        text += f" · other product identifiers: {others} (not NDCs)"
+    return text
 
 
 def mue_text(drug: DrugCode) -> str:
@@ -162,6 +204,12 @@ class DrugPanel(QWidget):
         header.setSectionResizeMode(COL_LABELER, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_LABELER, 110)
         self.ndc_label = QLabel("NDCs of this code (ASP crosswalk)", self)
+        self.ndc_label.setObjectName("ndcCountLabel")
+        self.ndc_label.setWordWrap(True)
+        self.ndc_label.setToolTip(
+            "NDCs of the ASP crosswalk for this code. Products listed under another kind of "
+            "identifier (marked 'not an NDC') are shown but cannot be put on the claim."
+        )
         self.clear_ndc_button = QPushButton("No NDC", self)
         self.clear_ndc_button.setObjectName("clearNdcButton")
         self.clear_ndc_button.setToolTip("Bill without an NDC (clears the pick)")
@@ -239,15 +287,9 @@ class DrugPanel(QWidget):
                 self.mue.setText(mue_text(drug))
                 self.update_dates(drug, day)
                 self.ndc_model.set_products(products, drug.descriptor)
-            count = self.ndc_model.rowCount()
-            self.ndc_label.setText(
-                f"NDCs of this code (ASP crosswalk): {count}"
-                if count
-                else "No NDC of this code in the ASP crosswalk"
-                if drug is not None
-                else "NDCs"
-            )
-            self.clear_ndc_button.setEnabled(count > 0)
+            ndcs, others = self.ndc_model.counts()
+            self.ndc_label.setText(ndc_count_text(ndcs, others) if drug is not None else "NDCs")
+            self.clear_ndc_button.setEnabled(ndcs > 0)
         finally:
             self._syncing = False
 
@@ -279,6 +321,16 @@ class DrugPanel(QWidget):
             if self._code:
                 self.noteEdited.emit(self._code, self.note_edit.text())
 
+    def update_price(self, price: QuarterPrice | None, day: date) -> None:
+        """Show the payment limit of the quarter for the date of service ``day`` (None: the
+        catalog holds no quarter, the catalog's own price stays); the nearest quarter in brown."""
+        if price is None:
+            return
+        text = html.escape(quarter_price_text(price, day))
+        if not price.exact:
+            text = f'<span style="color:#6b5000">{text}</span>'
+        self.price.setText(text)
+
     def update_dates(self, drug: DrugCode, day: date) -> None:
         """Refresh the dates line for a new date of service; terminated codes in red."""
         text = html.escape(dates_text(drug, day))
@@ -309,7 +361,21 @@ class DrugPanel(QWidget):
             return
         rows = self.ndc_view.selectionModel().selectedRows()
         product = self.ndc_model.product(rows[0].row()) if rows else None
+        if product is None and self._aimed_at_other_identifier():
+            self._syncing = True  # a product that is not an NDC was aimed at: keep the pick
+            try:
+                self.ndc_view.selectionModel().select(
+                    _deselected, QItemSelectionModel.SelectionFlag.Select
+                )
+            finally:
+                self._syncing = False
+            return
         self.ndcPicked.emit(product.ndc if product else "")
+
+    def _aimed_at_other_identifier(self) -> bool:
+        current = self.ndc_view.currentIndex()
+        product = self.ndc_model.product(current.row()) if current.isValid() else None
+        return product is not None and not is_ndc(product)
 
     @Slot()
     def _on_clear_ndc_button_clicked(self) -> None:

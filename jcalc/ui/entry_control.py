@@ -170,6 +170,8 @@ class EntryControl(QObject):
             w.drug_panel.set_drug(
                 drug, self.products, quarter=w.info.asp_quarter, day=day, message=message
             )
+            if drug is not None:
+                w.drug_panel.update_price(w.catalog.price_on(drug.hcpcs, day), day)
             if not keep_entry:
                 dose.clear_entry()  # no carry-over: the dose of one drug is never another's
             dose.set_units_needed(drug is not None and not drug.descriptor.is_numeric)
@@ -286,6 +288,7 @@ class EntryControl(QObject):
         self.w.catalog_control.refresh_status()
         if self.drug is not None:
             self.w.drug_panel.update_dates(self.drug, day)
+            self.w.drug_panel.update_price(self.w.catalog.price_on(self.drug.hcpcs, day), day)
         self.w.visit.recompute(day)
         self.w.search.schedule()  # the codes' status marks depend on the day
 

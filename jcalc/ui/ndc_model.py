@@ -68,6 +68,11 @@ class NdcTableModel(ObjectTableModel[NdcProduct]):
         """The product on ``row``, or None."""
         return self.object_at(row)
 
+    def counts(self) -> tuple[int, int]:
+        """(real NDCs, other product identifiers) among the rows."""
+        ndcs = sum(1 for product in self._objects if is_ndc(product))
+        return ndcs, len(self._objects) - ndcs
+
     def row_of(self, ndc11: str) -> int:
         """The row of an 11-digit NDC, or -1 (never a row whose identifier is not an NDC)."""
         return next(

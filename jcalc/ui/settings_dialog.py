@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from jcalc.core.errors import JcalcError
+from jcalc.ui.billing_settings_box import BillingSettingsBox
 from jcalc.ui.widgets import INVALID_STYLE, FieldError
 from jcalc.userdata.clinic import PAGE_SIZES, ClinicSettings, ClinicStore
 
@@ -59,6 +60,7 @@ class SettingsDialog(QDialog):
         self.grayscale_check = QCheckBox("Print in grayscale", self)
         self.grayscale_check.setObjectName("grayscaleCheck")
         self.grayscale_check.setChecked(current.grayscale)
+        self.billing = BillingSettingsBox(store=store, parent=self)
         self.error = FieldError(object_name="settingsError", parent=self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -69,6 +71,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.patient_check)
         form.addRow("&Paper (printer)", self.page_size_combo)
         form.addRow("", self.grayscale_check)
+        form.addRow(self.billing)
         form.addRow(self.error)
         form.addRow(buttons)
         self.setMinimumWidth(460)
@@ -95,6 +98,7 @@ class SettingsDialog(QDialog):
             )
             return
         try:
+            billing = self.billing.changes()  # checked before anything is written
             wanted = ClinicSettings(
                 clinic_name=self.clinic_edit.text().strip(),
                 patient_field=self.patient_check.isChecked(),
@@ -104,6 +108,7 @@ class SettingsDialog(QDialog):
                 grayscale=self.grayscale_check.isChecked(),
             )
             written = self._store.save_settings(wanted)
+            self.billing.save(billing)
         except JcalcError as error:
             self.error.set_message(f"Not saved: {error}.")
             return

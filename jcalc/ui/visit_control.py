@@ -138,6 +138,7 @@ class VisitControl(QObject):
         w.preview.patient_edit.clear()
         w.admin_edit.clear()
         w.dose_panel.clear_entry()
+        w.dose_panel.body.clear()  # the weight, height and BSA are the previous patient's
         w.entry.last_good = None
         w.search_box.clear()
         w.entry.set_drug(None)

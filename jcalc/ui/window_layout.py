@@ -267,6 +267,7 @@ def tab_chain(parts: Contents) -> list[QWidget]:
         parts.results_view,
         dose.dose_edit,
         dose.helpers_button,
+        *dose.body.edits(),
         dose.units_edit,
         dose.date_edit,
         dose.container_combo,
@@ -312,7 +313,7 @@ def set_tab_order(frame: WindowFrame, parts: Contents) -> None:
     ):  # fmt: skip
         frame.setTabOrder(previous, widget)
         previous = widget
-    frame.setTabOrder(previous, parts.dose_panel.units_edit)
+    frame.setTabOrder(previous, parts.dose_panel.body.weight_edit)
 
 
 def restore_layout(frame: WindowFrame, parts: Contents, settings: Settings) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -22,7 +22,8 @@ from jcalc.catalog.store import Catalog
 from jcalc.core.containers import ContainerType
 from jcalc.core.errors import InputError
 from jcalc.core.ndc import NdcQualifier, normalize_ndc
-from jcalc.core.summary import parse_administration_codes
+from jcalc.core.quantity import shown
+from jcalc.core.summary import AdministrationCode, parse_administration_codes
 from jcalc.userdata import billing_settings as billing_keys
 from jcalc.userdata.database import UserDatabase, UserDataError
 
@@ -31,6 +32,7 @@ MAX_CHARGE: Final = Decimal("1000000")
 CHARGE_PLACES: Final = 4
 MAX_NOTE_LENGTH: Final = 2000
 MAX_NAME_LENGTH: Final = 200
+MAX_ADMINISTRATION_ENTRIES: Final = 5000  # one per drug code, far more than any catalog holds
 RECENT_KEPT: Final = 200  # recently used codes remembered
 
 KEY_CLINIC_NAME: Final = "clinic_name"
@@ -213,6 +215,7 @@ class ClinicSettings:
     patient_field: bool = False  # store a patient name with logged summaries
     printing: Mapping[str, str] = field(default_factory=dict)
     billing: Mapping[str, str] = field(default_factory=dict)  # see userdata.billing_settings
+    administration: Mapping[str, str] = field(default_factory=dict)  # code → "96413, 96415 x2"
 
     @property
     def page_size(self) -> str:
@@ -243,6 +246,7 @@ class ClinicSettings:
             "patient_field": self.patient_field,
             "printing": dict(self.printing),
             "billing": dict(self.billing),
+            "administration_codes": dict(self.administration),
         }
 
 
@@ -458,6 +462,11 @@ class ClinicStore:
             if key.startswith(PRINT_PREFIX)
         }
         prefix = billing_keys.BILLING_PREFIX
+        administration = {
+            k[len(ADMIN_PREFIX) :]: v
+            for k, v in sorted(values.items())
+            if k.startswith(ADMIN_PREFIX)
+        }
         return ClinicSettings(
             clinic_name=values.get(KEY_CLINIC_NAME, ""),
             patient_field=values.get(KEY_PATIENT_FIELD, "0") == "1",
@@ -465,6 +474,7 @@ class ClinicStore:
             billing={
                 k[len(prefix) :]: v for k, v in sorted(values.items()) if k.startswith(prefix)
             },
+            administration=administration,
         )
 
     def billing_defaults(self) -> BillingDefaults:
@@ -543,7 +553,7 @@ class ClinicStore:
             with self.database.transaction() as connection:
                 connection.execute("DELETE FROM settings WHERE key = ?", (key,))
             return
-        self._set(key, ", ".join(c.code + (f" x{c.units}" if c.units > 1 else "") for c in codes))
+        self._set(key, administration_text(codes))
 
     # ------------------------------------------------------------ recently used
 
@@ -605,6 +615,7 @@ class ClinicStore:
         name = parse_clinic_name(data.settings.clinic_name)
         printing = {parse_option_key(k): str(v) for k, v in data.settings.printing.items()}
         billing = billing_keys.validate(data.settings.billing)
+        administration = validate_administration(data.settings.administration)
         with self.database.transaction() as connection:
             if not merge:
                 connection.execute("DELETE FROM code_settings")
@@ -620,12 +631,38 @@ class ClinicStore:
                 KEY_PATIENT_FIELD: "1" if data.settings.patient_field else "0",
                 **{PRINT_PREFIX + key: value for key, value in printing.items()},
                 **{billing_keys.BILLING_PREFIX + k: v for k, v in billing.items()},
+                **{ADMIN_PREFIX + code: text for code, text in administration.items()},
             }
             connection.executemany(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 list(settings.items()),
             )
+
+
+def administration_text(codes: Sequence[AdministrationCode]) -> str:
+    """Administration codes as stored: "96413, 96415 x2"."""
+    return ", ".join(c.code + (f" x{c.units}" if c.units > 1 else "") for c in codes)
+
+
+def validate_administration(raw: object) -> dict[str, str]:
+    """Remembered administration codes per HCPCS code (an imported file's), checked and
+    normalized; ClinicDataError names the first bad entry."""
+    if not isinstance(raw, Mapping) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in raw.items()
+    ):
+        raise ClinicDataError("the administration codes are not texts by HCPCS code")
+    if len(raw) > MAX_ADMINISTRATION_ENTRIES:
+        raise ClinicDataError("too many remembered administration codes")
+    out: dict[str, str] = {}
+    for code, text in raw.items():
+        try:
+            codes = parse_administration_codes(text)
+        except InputError as error:
+            raise ClinicDataError(f"administration codes of {shown(code)}: {error}") from None
+        if codes:
+            out[parse_code(code)] = administration_text(codes)
+    return out
 
 
 def _write_code(connection: sqlite3.Connection, item: CodeSettings) -> None:

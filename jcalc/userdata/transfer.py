@@ -36,6 +36,7 @@ from jcalc.userdata.clinic import (
     parse_note,
     parse_option_key,
     parse_qualifier,
+    validate_administration,
 )
 
 FORMAT_NAME: Final = "jcalc-clinic-data"
@@ -184,6 +185,7 @@ def clinic_data_from_json(content: object) -> ClinicData:
             patient_field=patient,
             printing={parse_option_key(key): value for key, value in printing.items()},
             billing=_billing(raw_settings.get("billing", {})),
+            administration=validate_administration(raw_settings.get("administration_codes", {})),
         )
     except (ClinicDataError, BillingSettingError) as exc:
         problems.append(f"settings: {exc}")

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 
 from jcalc.core.containers import ContainerType
 from jcalc.ui import MainWindow
-from jcalc.ui.dose_panel import DosePanel, parse_charge, split_packages
+from jcalc.ui.dose_panel import DosePanel
+from jcalc.ui.dose_text import parse_charge, split_packages
 
 
 @pytest.fixture

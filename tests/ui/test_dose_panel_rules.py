@@ -3,16 +3,19 @@ weight/BSA helpers compute with the core (the same figures as `jcalc calc`)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from jcalc.cli import main
 from jcalc.core.body import parse_weight
 from jcalc.core.containers import ContainerType
 from jcalc.service import calculate_from_text
 from jcalc.ui.dose_panel import DosePanel
+from tests.ui.conftest import answer, start_new_visit, type_search
 
 DOS = date(2026, 2, 2)
 
@@ -67,3 +70,52 @@ def test_the_bsa_helper_takes_height_and_weight_by_mosteller(qtbot, panel) -> No
     qtbot.keyClicks(panel.helpers.bsa_edit, "170 cm 70 kg")
     assert panel.helpers.bsa_button.text() == "Use 682.5 mg"  # BSA 1.8181 → 1.82 m²
     assert "Mosteller" in panel.helpers.bsa_result.text()
+
+
+def test_an_order_per_kg_typed_in_the_window_matches_the_cli(qtbot, window, capsys) -> None:
+    """Issue 9 item 3 ("holds … in the window"): `5 mg/kg` in the Dose field with the weight in
+    the window gives the result and steps of `jcalc calc J9312 "5 mg/kg" --weight "150 lb"
+    --multi-dose` (Mosteller/lb rounding are the core's, named in the explanation)."""
+    assert main(["calc", "J9312", "5 mg/kg", "--weight", "150 lb", "--multi-dose", "--json",
+                 "--date", window.dose_panel.date_of_service.isoformat()]) == 0  # fmt: skip
+    cli = json.loads(capsys.readouterr().out)
+    type_search(qtbot, window, "J9312")
+    dose = window.dose_panel
+    dose.set_container_type(ContainerType.MULTI_DOSE)
+    qtbot.keyClicks(dose.dose_edit, "5 mg/kg")
+    window.flush()
+    assert window.calculation is None  # no weight yet: the order cannot be worked out
+    qtbot.keyClicks(dose.body.weight_edit, "150 lb")
+    qtbot.waitUntil(lambda: window.calculation is not None, timeout=2000)
+    calculation = window.calculation
+    assert [line.units for line in calculation.lines] == [li["units"] for li in cli["lines"]]
+    assert list(calculation.explanation) == cli["explanation"]
+    steps = ("Weight 150 lb ÷ 2.20462 = 68.04 kg", "Order 5 mg/kg × 68.04 kg = 340.2 mg")
+    assert all(step in window.preview.html for step in steps)
+
+
+def test_a_bad_weight_is_marked_in_the_weight_field(qtbot, window) -> None:
+    type_search(qtbot, window, "J9312")
+    qtbot.keyClicks(window.dose_panel.dose_edit, "5 mg/kg")
+    qtbot.keyClicks(window.dose_panel.body.weight_edit, "0 kg")
+    window.flush()
+    message = window.dose_panel.errors["weight"].text()
+    assert "weight" in message.lower() and window.calculation is None
+
+
+def test_the_weight_stays_for_the_next_drug_and_goes_with_a_new_visit(qtbot, window) -> None:
+    """The weight is the patient's, not the drug's: picking the next drug keeps it (the dose is
+    emptied, issue 10's no carry-over); a new visit (the next patient) empties it."""
+    type_search(qtbot, window, "J9312")
+    qtbot.keyClicks(window.dose_panel.body.weight_edit, "70 kg")
+    qtbot.keyClicks(window.dose_panel.dose_edit, "5 mg/kg")
+    qtbot.waitUntil(lambda: window.calculation is not None, timeout=2000)
+    window.search_box.clear()
+    type_search(qtbot, window, "J2405")
+    answer(qtbot, window, "pendingEntryBox")  # add the J9312 order to the visit
+    assert window.encounter_model.drug_items()[0].entry.weight == "70 kg"
+    assert window.drug is not None and window.drug.hcpcs == "J2405"
+    assert window.dose_panel.dose_edit.text() == ""
+    assert window.dose_panel.body.weight_edit.text() == "70 kg"
+    start_new_visit(qtbot, window)
+    assert window.dose_panel.body.weight_edit.text() == ""

@@ -28,7 +28,8 @@ NDC = "50242-0053-06"
 # What Tab walks after picking J9312 by its NDC, single-dose, 450 mg (the patient field is off,
 # and nothing can be removed or saved yet, so those buttons are skipped).
 READING_ORDER = [
-    "searchBox", "resultsView", "doseEdit", "helpersButton", "dateEdit", "containerCombo",
+    "searchBox", "resultsView", "doseEdit", "helpersButton", "patientWeightEdit",
+    "patientHeightEdit", "patientBsaEdit", "dateEdit", "containerCombo",
     "packagesEdit", "ndcEdit", "qualifierCombo", "ndcView", "clearNdcButton",
     "concentrationEdit", "chargeEdit", "program340bCheck", "rememberDefaultsButton",
     "addToEncounterButton",

@@ -146,13 +146,15 @@ def test_full_quarter_update_review_accept_and_restore(
     assert catalog_leftovers(library) == []
     # the picked code, the drug panel and the preview follow the new catalog at once
     assert window.drug is not None and window.drug.hcpcs == "J9312"
-    assert "$80" in window.drug_panel.price.text() and "2026Q2" in window.drug_panel.price.text()
+    # the drug panel prices by the date of service (2026-02-02: 2026Q1, still held)
+    assert "$74.765 per unit (ASP 2026Q1" in window.drug_panel.price.text()
     qtbot.keyClicks(window.dose_panel.dose_edit, "100 mg")
     # a date of service in 2026Q1 keeps 2026Q1's price; one in 2026Q2 takes the new one
     qtbot.waitUntil(lambda: "$747.65" in window.preview.pane.toPlainText())  # 10 × $74.765
     assert "ASP catalog 2026Q1" in window.preview.pane.toPlainText()
     window.dose_panel.set_date_of_service(date(2026, 5, 4))
     qtbot.waitUntil(lambda: "$800.00" in window.preview.pane.toPlainText())  # 10 × $80.000
+    assert "$80 per unit (ASP 2026Q2" in window.drug_panel.price.text()
     assert "ASP catalog 2026Q2" in window.preview.pane.toPlainText()
     window.dose_panel.dose_edit.clear()  # else picking another code asks about this entry
     window.search_box.clear()
