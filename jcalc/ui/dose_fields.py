@@ -114,6 +114,17 @@ def packages_edit(parent: QWidget) -> QLineEdit:
     return widget
 
 
+def others_edit(parent: QWidget) -> QLineEdit:
+    """Drug from the same opened containers given to other patients (a shared vial)."""
+    widget = line_edit(parent, "givenToOthersEdit", "shared vial: e.g. 40 units")
+    widget.setToolTip(
+        "Only where the payer allows one single-dose container for several patients: the drug "
+        "from the same opened containers given to other patients. The waste (contents - this "
+        "dose - others) is billed with JW on this claim only, as `jcalc calc --given-to-others`."
+    )
+    return widget
+
+
 def program_340b_check(parent: QWidget) -> QCheckBox:
     """The 340B box: TB (or JG) on every line of the drug."""
     widget = QCheckBox("34&0B", parent)

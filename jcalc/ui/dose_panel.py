@@ -31,6 +31,7 @@ from jcalc.ui.dose_fields import (
     dose_edit,
     helpers_button,
     line_edit,
+    others_edit,
     packages_edit,
     program_340b_check,
     qualifier_combo,
@@ -92,6 +93,7 @@ class DosePanel(QWidget):
         self.date_edit = date_edit(self)
         self.container_combo = container_combo(self)
         self.packages_edit = packages_edit(self)
+        self.others_edit = others_edit(self)
         self.program_340b_check = program_340b_check(self)
         self.ndc_edit = line_edit(self, "ndcEdit", "pick above or type")
         self.concentration_edit = line_edit(self, "concentrationEdit", "e.g. 10 mg/mL")
@@ -163,8 +165,11 @@ class DosePanel(QWidget):
         grid.addWidget(label("C&ontainer", self.container_combo), 9, 2)
         grid.addWidget(self.container_combo, 9, 3)
         grid.addWidget(label("Pac&kages", self.packages_edit), 10, 0)
-        grid.addWidget(self.packages_edit, 10, 1, 1, 3)
+        grid.addWidget(self.packages_edit, 10, 1)
+        grid.addWidget(label("Given to others", self.others_edit), 10, 2)
+        grid.addWidget(self.others_edit, 10, 3)
         grid.addWidget(self.errors["packages"], 11, 1, 1, 3)
+        grid.addWidget(self.errors["others"], 11, 1, 1, 3)
         grid.addWidget(label("&NDC", self.ndc_edit), 12, 0)
         grid.addWidget(self.ndc_edit, 12, 1)
         grid.addWidget(label("&Qualifier", self.qualifier_combo), 12, 2)
@@ -217,8 +222,9 @@ class DosePanel(QWidget):
     def _fields(self) -> dict[str, QLineEdit]:
         """The text fields by the names of :data:`jcalc.ui.dose_text.FIELDS`."""
         weight, height, bsa = self.body.edits()
-        edits = (self.dose_edit, weight, height, bsa, self.packages_edit, self.ndc_edit,
-                 self.concentration_edit, self.units_edit, self.charge_edit)  # fmt: skip
+        edits = (self.dose_edit, weight, height, bsa, self.packages_edit, self.others_edit,
+                 self.ndc_edit, self.concentration_edit, self.units_edit,
+                 self.charge_edit)  # fmt: skip
         return dict(zip(FIELDS, edits, strict=True))
 
     # -- state ---------------------------------------------------------------------------------
@@ -326,6 +332,7 @@ class DosePanel(QWidget):
             date_of_service=self.date_of_service,
             container=self.container_type,
             packages=self.packages_edit.text(),
+            given_to_others=self.others_edit.text(),
             ndc=self.ndc_edit.text(),
             qualifier=self.qualifier,
             concentration=self.concentration_edit.text(),
@@ -371,8 +378,10 @@ class DosePanel(QWidget):
     def _on_container_combo_changed(self) -> None:
         single = self.container_type is ContainerType.SINGLE_DOSE
         self.packages_edit.setEnabled(single)
+        self.others_edit.setEnabled(single)
         if not single:
             self.packages_edit.clear()
+            self.others_edit.clear()
         self.changed.emit()
 
     @Slot(bool)

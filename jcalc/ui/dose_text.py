@@ -28,7 +28,8 @@ CONTAINER_CHOICES: tuple[tuple[str, ContainerType], ...] = (
 )
 
 FIELDS = (
-    "dose", "weight", "height", "bsa", "packages", "ndc", "concentration", "units", "charge",
+    "dose", "weight", "height", "bsa", "packages", "others", "ndc", "concentration", "units",
+    "charge",
 )  # fmt: skip
 BODY_FIELDS = ("weight", "height", "bsa")  # the patient's, kept from one drug to the next
 AUTO_QUALIFIER = "Auto"
@@ -97,6 +98,7 @@ class EntryTexts:
     date_of_service: date
     container: ContainerType
     packages: str = ""
+    given_to_others: str = ""  # drug from the same opened containers given to other patients
     ndc: str = ""
     qualifier: str | None = None
     concentration: str = ""
@@ -148,6 +150,12 @@ def check_entry(code: str, texts: EntryTexts) -> EntryCheck:
         parse_packages(packages)  # contents, NDCs or "auto", as `jcalc calc --package`
     except JcalcError as error:
         errors["packages"] = str(error)
+    others = texts.given_to_others.strip()
+    if others:
+        try:
+            parse_quantity(others, what="amount given to other patients")
+        except JcalcError as error:
+            errors["others"] = str(error)
     ndc_text = texts.ndc.strip()
     if ndc_text:
         try:
@@ -181,6 +189,7 @@ def check_entry(code: str, texts: EntryTexts) -> EntryCheck:
         dose=dose_text or None,
         date_of_service=texts.date_of_service,
         packages=packages,
+        given_to_others=others or None,
         ndc=ndc_text or None,
         container=texts.container,
         units=units,

@@ -272,6 +272,7 @@ def tab_chain(parts: Contents) -> list[QWidget]:
         dose.date_edit,
         dose.container_combo,
         dose.packages_edit,
+        dose.others_edit,
         dose.ndc_edit,
         dose.qualifier_combo,
         drug.ndc_view,

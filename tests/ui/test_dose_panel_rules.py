@@ -119,3 +119,39 @@ def test_the_weight_stays_for_the_next_drug_and_goes_with_a_new_visit(qtbot, win
     assert window.dose_panel.body.weight_edit.text() == "70 kg"
     start_new_visit(qtbot, window)
     assert window.dose_panel.body.weight_edit.text() == ""
+
+
+def test_a_shared_vial_typed_in_the_window_matches_the_cli(qtbot, window, capsys) -> None:
+    """Issue 9 item 6 in the window: JW is "Drug amount discarded/not administered to any
+    patient" (HCPCS Level II file, modifier JW), so drug of the same opened vial given to other
+    patients is not waste: 40 units here and 40 to another patient from a 100-unit vial bill
+    40 units + JW 20, as `jcalc calc J0585 "40 units" --package "100 units" --given-to-others
+    "40 units"`."""
+    day = window.dose_panel.date_of_service.isoformat()
+    args = ["calc", "J0585", "40 units", "--package", "100 units", "--given-to-others",
+            "40 units", "--json", "--date", day, "--no-clinic-data"]  # fmt: skip
+    assert main(args) == 0
+    cli = json.loads(capsys.readouterr().out)
+    type_search(qtbot, window, "J0585")
+    dose = window.dose_panel
+    dose.set_container_type(ContainerType.SINGLE_DOSE)
+    qtbot.keyClicks(dose.packages_edit, "100 units")
+    qtbot.keyClicks(dose.others_edit, "40 units")
+    qtbot.keyClicks(dose.dose_edit, "40 units")
+    qtbot.waitUntil(lambda: window.calculation is not None, timeout=2000)
+    lines = [(line.modifiers, line.units) for line in window.calculation.lines]
+    assert lines == [((), 40), (("JW",), 20)]
+    assert [line["units"] for line in cli["lines"]] == [40, 20]
+
+
+def test_a_bad_amount_given_to_others_is_marked_in_its_field(qtbot, window) -> None:
+    type_search(qtbot, window, "J0585")
+    dose = window.dose_panel
+    dose.set_container_type(ContainerType.SINGLE_DOSE)
+    qtbot.keyClicks(dose.others_edit, "forty")
+    qtbot.keyClicks(dose.dose_edit, "40 units")
+    window.flush()
+    assert "given to other patients" in dose.errors["others"].text()
+    assert window.calculation is None
+    dose.set_container_type(ContainerType.MULTI_DOSE)  # a multi-dose vial has no waste to share
+    assert not dose.others_edit.isEnabled() and dose.others_edit.text() == ""

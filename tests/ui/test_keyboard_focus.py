@@ -30,7 +30,7 @@ NDC = "50242-0053-06"
 READING_ORDER = [
     "searchBox", "resultsView", "doseEdit", "helpersButton", "patientWeightEdit",
     "patientHeightEdit", "patientBsaEdit", "dateEdit", "containerCombo",
-    "packagesEdit", "ndcEdit", "qualifierCombo", "ndcView", "clearNdcButton",
+    "packagesEdit", "givenToOthersEdit", "ndcEdit", "qualifierCombo", "ndcView", "clearNdcButton",
     "concentrationEdit", "chargeEdit", "program340bCheck", "rememberDefaultsButton",
     "addToEncounterButton",
     "favouriteButton", "noteEdit", "encounterView", "adminEdit", "addAdminButton",
