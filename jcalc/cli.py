@@ -76,6 +76,9 @@ def _run_command(args_list: list[str]) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`jcalc … | head`): nothing left to say
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except SystemExit as stop:  # --help and --version
         code = stop.code
         return code if isinstance(code, int) else (0 if code is None else print_error(str(code)))
@@ -86,6 +89,20 @@ def _run_command(args_list: list[str]) -> int:
                 raise
             return report_bug(error)
         return print_error(plain)
+
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipe's reader going away
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so flushing it at exit cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    except (OSError, ValueError):
+        pass
 
 
 def _parse_and_run(args_list: list[str]) -> int:

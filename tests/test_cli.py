@@ -108,3 +108,24 @@ def test_output_of_user_text_is_escaped(capsys, monkeypatch) -> None:
     code, out, err = run(capsys, "search", "zzqx\x1b]0;owned\x07")
     assert code == 0, err
     assert out == "no drug matches 'zzqx\\u001b]0;owned\\u0007'\n"
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(monkeypatch, capsys) -> None:
+    """`jcalc catalog info | head -1`: a closed pipe is no error to report, and no traceback."""
+    import sys
+
+    from jcalc import cli
+
+    class ClosedPipe:
+        def write(self, _text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    silenced = []
+    monkeypatch.setattr(cli, "_silence_stdout", lambda: silenced.append(True))
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert cli.main(["catalog", "info"]) == cli.EXIT_BROKEN_PIPE
+    assert silenced == [True]
+    assert capsys.readouterr().err == ""
