@@ -27,45 +27,54 @@ import os
 import re
 import secrets
 import shutil
-import sqlite3
-import sys
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Final, TypeVar
+from typing import Final
 
-from jcalc.catalog.store import Catalog, CatalogError, CatalogInfo, open_catalog
-from jcalc.paths import bundled_catalog_path, user_data_dir
+from jcalc.catalog.library_lock import LOCK_TIMEOUT, RETRIES, RETRY_PAUSE, FileLock, retrying
+from jcalc.catalog.library_reader import CATALOGS_DIR, LOCK_NAME, POINTER_NAME, LibraryReader
+from jcalc.catalog.library_state import (
+    BUNDLED,
+    CATALOG_NAME,
+    POINTER_FORMAT,
+    POINTER_VERSION,
+    ActiveCatalog,
+    LibraryState,
+    catalog_label,
+    check_catalog_file,
+)
+from jcalc.catalog.store import Catalog, CatalogError, open_catalog
 
-if sys.platform == "win32":  # pragma: no cover - exercised on the clinic PCs
-    import msvcrt
-else:
-    import fcntl
+__all__ = [
+    "BUNDLED",
+    "CATALOGS_DIR",
+    "LOCK_NAME",
+    "LOCK_TIMEOUT",
+    "POINTER_FORMAT",
+    "POINTER_NAME",
+    "POINTER_VERSION",
+    "RETRIES",
+    "RETRY_PAUSE",
+    "ActiveCatalog",
+    "CatalogLibrary",
+    "FileLock",
+    "LibraryState",
+    "StagingSlot",
+    "active_catalog",
+    "active_catalog_path",
+    "catalog_label",
+    "check_catalog_file",
+    "default_library",
+    "describe_active",
+    "open_active_catalog",
+    "open_chosen_catalog",
+    "restore_bundled",
+    "restore_previous",
+    "write_file_atomically",
+]
 
-_T = TypeVar("_T")
-
-BUNDLED: Final = "bundled"  # the entry naming the bundled catalog in active.json
-CATALOGS_DIR: Final = "catalogs"
-POINTER_NAME: Final = "active.json"
-POINTER_FORMAT: Final = "jcalc-catalog-library"
-POINTER_VERSION: Final = 1
-LOCK_NAME: Final = "library.lock"
-LOCK_TIMEOUT: Final = 10.0  # seconds to wait for another jcalc changing the catalogs
-RETRIES: Final = 40  # attempts, RETRY_PAUSE apart, at a file another process holds open
-RETRY_PAUSE: Final = 0.05
-
-_CATALOG_NAME: Final = re.compile(r"catalog-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}\.sqlite")
 _STAGING_NAME: Final = re.compile(r"staging-([0-9a-f]{16})\.sqlite")
 _STAGING_PART: Final = re.compile(r"\.?staging-([0-9a-f]{16})\.")
-
-# Successful checks of catalog files, by (path, size, mtime): the files never change once written.
-_checked: dict[tuple[str, int, int], None] = {}
-_checked_lock = threading.Lock()
-
 
 # ---------------------------------------------------------------- file system helpers
 
@@ -97,20 +106,6 @@ def _remove(path: Path) -> bool:
     return True
 
 
-def _retrying(action: Callable[[], _T]) -> _T:
-    """Run ``action``, retrying briefly on PermissionError.
-
-    On Windows a file another process has open for a moment (a jcalc window reading
-    ``active.json``) can be neither replaced nor opened until it is closed again.
-    """
-    for _attempt in range(RETRIES):
-        try:
-            return action()
-        except PermissionError:
-            time.sleep(RETRY_PAUSE)
-    return action()
-
-
 def write_file_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a reader or a power cut sees the old or new file."""
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -119,214 +114,11 @@ def write_file_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        _retrying(lambda: temp.replace(path))
+        retrying(lambda: temp.replace(path))
     except BaseException:
         _remove(temp)
         raise
     _fsync_directory(path.parent)
-
-
-class FileLock:
-    """An exclusive lock on a file, released by the system when the process dies.
-
-    Not re-entrant. Used to keep two jcalc processes from changing the catalogs at once and to
-    tell a staging file being built by a live process from one left by a killed process.
-    """
-
-    def __init__(self, path: Path, *, timeout: float = LOCK_TIMEOUT) -> None:
-        self.path = path
-        self.timeout = timeout  # used by ``with lock:``
-        self._fd: int | None = None
-
-    @property
-    def held(self) -> bool:
-        """Whether this object holds the lock."""
-        return self._fd is not None
-
-    def acquire(self, timeout: float | None = LOCK_TIMEOUT) -> bool:
-        """Take the lock, waiting up to ``timeout`` seconds (0: do not wait); False on timeout."""
-        if self._fd is not None:
-            raise RuntimeError(f"{self.path} is already locked by this object")
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + (timeout or 0.0)
-        while True:
-            if _try_lock(fd):
-                self._fd = fd
-                return True
-            if time.monotonic() >= deadline:
-                os.close(fd)
-                return False
-            time.sleep(0.05)
-
-    def release(self) -> None:
-        """Give the lock up (nothing when it is not held)."""
-        fd, self._fd = self._fd, None
-        if fd is None:
-            return
-        _unlock(fd)
-        os.close(fd)
-
-    def __enter__(self) -> FileLock:
-        if not self.acquire(self.timeout):
-            raise CatalogError(
-                "another jcalc window is changing the catalog right now; try again in a moment"
-            )
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.release()
-
-
-if sys.platform == "win32":  # pragma: no cover
-
-    def _try_lock(fd: int) -> bool:
-        os.lseek(fd, 0, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        with contextlib.suppress(OSError):
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-# ---------------------------------------------------------------- checking a catalog file
-
-
-def check_catalog_file(path: Path) -> str | None:
-    """Why ``path`` cannot be used as the catalog (plain words), or None when it can.
-
-    Opens it read-only, checks the schema (as :func:`open_catalog` does) and runs SQLite's
-    ``quick_check``, which finds a truncated or damaged file.
-    """
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return f"the file {path.name} is missing"
-    except OSError as exc:
-        return f"the file {path.name} cannot be read ({exc.strerror or exc})"
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    with _checked_lock:
-        if key in _checked:
-            return None
-    try:
-        with open_catalog(path) as catalog:
-            result = [str(row[0]) for row in catalog.connection.execute("PRAGMA quick_check")]
-            catalog.info()
-    except CatalogError as exc:
-        return str(exc)
-    except (sqlite3.Error, OSError, ValueError) as exc:
-        return f"{path.name} is damaged ({exc})"
-    if result != ["ok"]:
-        return f"{path.name} is damaged (SQLite check: {'; '.join(result[:2])})"
-    with _checked_lock:
-        _checked[key] = None
-    return None
-
-
-def catalog_label(info: CatalogInfo) -> str:
-    """ "ASP 2026Q1, HCPCS 2026-01, MUE 2026Q2": what a catalog was built from."""
-    return (
-        f"ASP {info.asp_quarter or 'unknown'}, HCPCS {info.hcpcs_release or 'unknown'}, "
-        f"MUE {info.mue_quarter or 'unknown'}"
-    )
-
-
-# ---------------------------------------------------------------- state
-
-
-@dataclass(frozen=True)
-class LibraryState:
-    """What ``active.json`` says: the catalog in use and the one before it (entries)."""
-
-    current: str = BUNDLED  # BUNDLED or the file name of a user catalog
-    previous: str | None = None
-
-    def to_json(self) -> dict[str, object]:
-        """The content of ``active.json``."""
-        return {
-            "format": POINTER_FORMAT,
-            "version": POINTER_VERSION,
-            "current": self.current,
-            "previous": self.previous,
-            "changed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-
-
-@dataclass(frozen=True)
-class ActiveCatalog:
-    """The catalog in use: which file, what it holds, and why the user catalog is not used."""
-
-    path: Path
-    entry: str  # BUNDLED or the user catalog's file name
-    info: CatalogInfo
-    problem: str | None = None  # why the user catalog could not be used (the bundled one is)
-    previous: str | None = None  # entry that restore_previous() would bring back
-
-    @property
-    def is_bundled(self) -> bool:
-        """True when the bundled (read-only) catalog is in use."""
-        return self.entry == BUNDLED
-
-    @property
-    def quarter(self) -> str:
-        """The ASP quarter of the catalog in use ("2026Q1"; "unknown" when not recorded)."""
-        return self.info.asp_quarter or "unknown"
-
-    @property
-    def status_text(self) -> str:
-        """One short line for a status bar: "Catalog 2026Q2 (updated 2026-04-03)"."""
-        if self.is_bundled:
-            where = "bundled"
-            if self.problem:
-                where += "; the updated catalog could not be used"
-        else:
-            built = self.info.built_at
-            where = f"updated {built.date().isoformat()}" if built else "updated"
-        return f"Catalog {self.quarter} ({where})"
-
-    def describe(self) -> str:
-        """Which file is in use and what it was built from, plus the problem if any."""
-        kind = "bundled catalog" if self.is_bundled else "user catalog"
-        text = f"{kind} {self.path} ({catalog_label(self.info)})"
-        if self.problem:
-            text += f"; the user catalog is not used: {self.problem}"
-        return text
-
-    def to_json(self) -> dict[str, object]:
-        """A JSON-ready dict."""
-        return {
-            "path": str(self.path),
-            "entry": self.entry,
-            "bundled": self.is_bundled,
-            "quarter": self.quarter,
-            "label": catalog_label(self.info),
-            "status": self.status_text,
-            "problem": self.problem,
-            "previous": self.previous,
-            "info": self.info.to_json(),
-        }
 
 
 class StagingSlot:
@@ -350,13 +142,6 @@ class StagingSlot:
         _remove(self._lock.path)
 
 
-def _entry(value: object) -> str | None:
-    """``value`` when it is a valid entry of ``active.json`` (BUNDLED or a catalog file name)."""
-    if isinstance(value, str) and (value == BUNDLED or _CATALOG_NAME.fullmatch(value)):
-        return value
-    return None
-
-
 def _staging_files(directory: Path, staging: Path) -> list[Path]:
     """The staging file and its temporary and journal files."""
     found = [staging, Path(f"{staging}-journal")]
@@ -365,141 +150,8 @@ def _staging_files(directory: Path, staging: Path) -> list[Path]:
     return found
 
 
-class CatalogLibrary:
+class CatalogLibrary(LibraryReader):
     """The catalog folder of one user (``user_data_dir()/catalogs`` unless told otherwise)."""
-
-    def __init__(
-        self,
-        directory: Path | None = None,
-        *,
-        bundled: Path | None = None,
-        lock_timeout: float = LOCK_TIMEOUT,
-    ) -> None:
-        self._directory = directory
-        self._bundled = bundled
-        self._lock_timeout = lock_timeout
-
-    @property
-    def directory(self) -> Path:
-        """The catalog folder (created by the first change, not by reading)."""
-        return self._directory or user_data_dir() / CATALOGS_DIR
-
-    def _ensure_directory(self) -> Path:
-        path = self.directory
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
-    @property
-    def bundled_path(self) -> Path:
-        """The bundled catalog, the read-only fallback."""
-        return self._bundled or bundled_catalog_path()
-
-    @property
-    def pointer_path(self) -> Path:
-        """``active.json``."""
-        return self.directory / POINTER_NAME
-
-    def _lock(self) -> FileLock:
-        return FileLock(self._ensure_directory() / LOCK_NAME, timeout=self._lock_timeout)
-
-    # ------------------------------------------------------------ reading the state
-
-    def read_state(self) -> LibraryState:
-        """What ``active.json`` says; no file means the bundled catalog and no previous one.
-
-        Raises CatalogError when the file is unreadable or damaged.
-        """
-        path = self.pointer_path
-        try:
-            text = _retrying(lambda: path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return LibraryState()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CatalogError(
-                f"the record of the catalog in use ({path}) is unreadable: {exc}"
-            ) from exc
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CatalogError(
-                f"the record of the catalog in use ({path}) is damaged: {exc}"
-            ) from exc
-        if not isinstance(data, dict) or data.get("format") != POINTER_FORMAT:
-            raise CatalogError(f"{path} is not a record of the catalog in use")
-        version = data.get("version")
-        if not isinstance(version, int) or version > POINTER_VERSION:
-            raise CatalogError(f"{path} was written by a newer jcalc (version {version})")
-        current = _entry(data.get("current"))
-        previous = data.get("previous")
-        if current is None or (previous is not None and _entry(previous) is None):
-            raise CatalogError(f"the record of the catalog in use ({path}) names no valid file")
-        return LibraryState(current, _entry(previous))
-
-    def entry_path(self, entry: str) -> Path:
-        """The file an entry of ``active.json`` names."""
-        return self.bundled_path if entry == BUNDLED else self.directory / entry
-
-    def entry_problem(self, entry: str) -> str | None:
-        """Why the catalog an entry names cannot be used, or None."""
-        return check_catalog_file(self.entry_path(entry))
-
-    def active(self) -> ActiveCatalog:
-        """The catalog in use: the user catalog when it is usable, else the bundled one.
-
-        Never raises for a missing or damaged user catalog (``problem`` says what is wrong).
-        Raises CatalogError only when the bundled catalog cannot be used either.
-        """
-        problem: str | None = None
-        try:
-            state = self.read_state()
-        except CatalogError as exc:
-            state, problem = LibraryState(), str(exc)
-        entry = state.current
-        if entry != BUNDLED:
-            user_problem = self.entry_problem(entry)
-            if user_problem is not None:
-                problem = f"the updated catalog cannot be used: {user_problem}"
-                entry = BUNDLED
-        if entry == BUNDLED:
-            bundled_problem = self.entry_problem(BUNDLED)
-            if bundled_problem is not None:
-                prefix = f"{problem}; " if problem else ""
-                raise CatalogError(f"{prefix}the bundled catalog cannot be used: {bundled_problem}")
-        path = self.entry_path(entry)
-        with open_catalog(path) as catalog:
-            info = catalog.info()
-        previous = state.previous
-        if previous == entry or (previous is not None and self.entry_problem(previous)):
-            previous = None
-        return ActiveCatalog(path, entry, info, problem, previous)
-
-    def active_path(self) -> Path:
-        """Path of the catalog in use."""
-        return self.active().path
-
-    def describe_active(self) -> str:
-        """Which catalog file is in use and its quarter, in one line."""
-        return self.active().describe()
-
-    def open_active(self) -> Catalog:
-        """Open the catalog in use (the bundled one when the user catalog is unusable)."""
-        active = self.active()
-        try:
-            return open_catalog(active.path)
-        except CatalogError:
-            if active.is_bundled:
-                raise
-            return open_catalog(self.bundled_path)
-
-    def previous_entry(self) -> str | None:
-        """The catalog ``restore_previous`` would bring back, when it is usable."""
-        try:
-            state = self.read_state()
-        except CatalogError:
-            return None
-        if state.previous is None or self.entry_problem(state.previous) is not None:
-            return None
-        return state.previous
 
     # ------------------------------------------------------------ changing the state
 
@@ -525,7 +177,7 @@ class CatalogLibrary:
         if not self.directory.is_dir():
             return None
         names = sorted(
-            (p.name for p in self.directory.iterdir() if _CATALOG_NAME.fullmatch(p.name)),
+            (p.name for p in self.directory.iterdir() if CATALOG_NAME.fullmatch(p.name)),
             reverse=True,
         )
         return next((name for name in names if self.entry_problem(name) is None), None)
@@ -660,7 +312,7 @@ class CatalogLibrary:
 
         for path in sorted(directory.iterdir()):
             name = path.name
-            if _CATALOG_NAME.fullmatch(name):
+            if CATALOG_NAME.fullmatch(name):
                 doomed = name not in keep
             elif name.startswith(f".{POINTER_NAME}.") and name.endswith(".tmp"):
                 doomed = True  # pointer writes happen under the lock we hold
