@@ -39,17 +39,14 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-import re
 import sqlite3
 import threading
-import unicodedata
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
+from jcalc.catalog.search_data import SearchData, plain_text
 from jcalc.catalog.search_index import (
-    DOCS_TABLE,
     FIELD_ALIAS,
     FIELD_BRAND,
     FIELD_CODE,
@@ -57,31 +54,55 @@ from jcalc.catalog.search_index import (
     FIELD_RANK,
     FIELDS,
     FTS_TABLE,
-    INDEX_TABLES,
-    INDEX_VERSION,
-    INFO_TABLE,
-    LABELS_TABLE,
     PHRASES_TABLE,
     TRIGRAMS_TABLE,
-    fold,
     trigrams,
-    typo_eligible,
 )
-from jcalc.catalog.store import descriptor_from_columns
-from jcalc.core.descriptor import Descriptor, descriptor_label
-from jcalc.core.drug import DrugCode
-from jcalc.core.errors import JcalcError
+from jcalc.catalog.search_query import (
+    CODE_PREFIX_RE,
+    CODE_RE,
+    COMMON_WORD_CODES,
+    MAX_NDC_PREFIX_CODES,
+    MAX_QUERY_CHARS,
+    MAX_TYPO_CANDIDATES,
+    NDC_TEXT_RE,
+    clean_query,
+    fts_match,
+    fts_string,
+    max_typo_distance,
+    ndc_lookups,
+    osa_distance,
+    query_words,
+    upper_bound,
+    word_weight,
+)
+from jcalc.catalog.search_results import (
+    STATUS_ACTIVE,
+    STATUS_NOT_YET,
+    STATUS_TERMINATED,
+    Hit,
+    Posting,
+    SearchError,
+    SearchResult,
+    result_for_code,
+)
 
-MAX_QUERY_CHARS: Final = 200
-MAX_WORDS: Final = 8
-MAX_WORD_CHARS: Final = 40
-MAX_TYPO_CANDIDATES: Final = 30
-MAX_NDC_PREFIX_CODES: Final = 200
-COMMON_WORD_CODES: Final = 300
-
-STATUS_ACTIVE: Final = "active"
-STATUS_TERMINATED: Final = "terminated"
-STATUS_NOT_YET: Final = "not yet effective"
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "STATUS_ACTIVE",
+    "SearchEngine",
+    "SearchError",
+    "SearchResult",
+    "clean_query",
+    "engine_for",
+    "fts_match",
+    "fts_string",
+    "max_typo_distance",
+    "ndc_lookups",
+    "query_words",
+    "result_for_code",
+    "search",
+]
 
 _TIER_EXACT: Final = 3  # the query is a code or an NDC
 _TIER_PREFIX: Final = 2  # the query starts a code or an NDC
@@ -89,18 +110,6 @@ _TIER_WORDS: Final = 1
 _STATUS_POINTS: Final = {STATUS_ACTIVE: 2, STATUS_NOT_YET: 1, STATUS_TERMINATED: 0}
 _PENALTY_PREFIX: Final = 1  # a typo at edit distance d costs 1 + d
 
-_CODE_RE: Final = re.compile(r"[A-Z][0-9]{4}|[0-9]{4}[A-Z0-9]", re.ASCII)
-_CODE_PREFIX_RE: Final = re.compile(r"[A-Z][0-9]{0,3}|[0-9]{1,4}", re.ASCII)
-_NDC_TEXT_RE: Final = re.compile(r"(?:N4[ \-]?)?[0-9][0-9 \-]*", re.ASCII | re.IGNORECASE)
-_NDC_SHAPES: Final = {(5, 4, 2): "", (4, 4, 2): "0", (5, 3, 2): "1", (5, 4, 1): "2"}
-_NUMBER_UNIT_RE: Final = re.compile(r"([0-9]+)([a-z]+)", re.ASCII)
-_WORD_RE: Final = re.compile(r"[^\W_]+")
-
-_CODES_SQL: Final = (
-    "SELECT s.id, c.hcpcs, c.name, c.short_description, c.add_date, c.termination_date, "
-    "s.usual_brand, s.popularity, s.sort_len "
-    f"FROM {DOCS_TABLE} AS s JOIN codes AS c ON c.hcpcs = s.hcpcs"
-)
 # One column-filtered FTS5 MATCH, tagged so the caller knows which field (and which word, exact
 # or prefix) it answers; a word lookup is several of them joined by UNION ALL. The rowids come
 # back as one blank-separated string per MATCH: fetching a row per code costs more than the MATCH.
@@ -112,243 +121,19 @@ _MAX_MATCHES_PER_STATEMENT: Final = 200  # SQLite allows 500 terms in one compou
 _PHRASE_SQL: Final = (
     f"SELECT hcpcs, field, label FROM {PHRASES_TABLE} WHERE phrase = ? ORDER BY hcpcs"
 )
-_LABELS_SQL: Final = (
-    f"SELECT field, label, pref, words FROM {LABELS_TABLE} WHERE hcpcs = ? ORDER BY field, label"
-)
 _TYPO_SQL_TEMPLATE: Final = (
     "SELECT term, COUNT(*) AS shared FROM {table} "
     "WHERE trigram IN ({marks}) AND len BETWEEN ? AND ? "
     "GROUP BY term HAVING shared >= ? ORDER BY shared DESC, term LIMIT ?"
 )
 _ALIAS_RANK: Final = FIELD_RANK[FIELD_ALIAS]
-_DESCRIPTOR_SQL: Final = (
-    "SELECT descriptor_kind, descriptor_amount, descriptor_unit, descriptor_text, "
-    "descriptor_note FROM codes WHERE hcpcs = ?"
-)
 _NDC_PREFIX_SQL: Final = (
     "SELECT hcpcs, MIN(ndc), drug_name FROM ndcs WHERE ndc >= ? AND ndc < ? "
     f"GROUP BY hcpcs ORDER BY MIN(ndc), hcpcs LIMIT {MAX_NDC_PREFIX_CODES}"
 )
 
 
-class SearchError(JcalcError):
-    """The catalog cannot be searched (no search index, or the file cannot be read)."""
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """One code found by a search, with what matched and how well."""
-
-    hcpcs: str
-    name: str
-    descriptor: str  # short label of the billing unit: "10 mg", "up to 50 mg", "per vial", "?"
-    status: str  # "active", "terminated" or "not yet effective" on the search day
-    matched: str  # "code", "ndc", "name", "brand", "labeler", "alias: Narcan", "similar: …"
-    brand: str
-    ndc: str | None  # 11 digits when an NDC matched
-    score: int  # higher is better; the list is in descending score order
-
-    def to_json(self) -> dict[str, object]:
-        """A JSON-ready dict of every field."""
-        return {
-            "hcpcs": self.hcpcs,
-            "name": self.name,
-            "descriptor": self.descriptor,
-            "status": self.status,
-            "matched": self.matched,
-            "brand": self.brand,
-            "ndc": self.ndc,
-            "score": self.score,
-        }
-
-
-def result_for_code(drug: DrugCode, *, day: date, matched: str, score: int = 0) -> SearchResult:
-    """A result row for a code found another way (the clinic's favourites and recent codes)."""
-    return SearchResult(
-        hcpcs=drug.hcpcs,
-        name=drug.name,
-        descriptor=descriptor_label(drug.descriptor),
-        status=drug.status_on(day),
-        matched=matched,
-        brand="",
-        ndc=None,
-        score=score,
-    )
-
-
-class _CodeInfo(NamedTuple):
-    hcpcs: str
-    name: str
-    effective: str
-    terminated: str
-    brand: str
-    popularity: int
-    sort_key: str  # zero-padded description length: shorter first among equal scores
-
-    def status_on(self, day: str) -> str:
-        if self.terminated and day > self.terminated:
-            return STATUS_TERMINATED
-        if self.effective and day < self.effective:
-            return STATUS_NOT_YET
-        return STATUS_ACTIVE
-
-
-# A match of one code, before the day's status is added: (tier, points, secondary tie-break,
-# matched, brand or None, ndc or None, word posting or None: described only when shown).
-_Hit = tuple[int, int, str, str, str | None, str | None, "_Posting | None"]
-# The best match of one query word in one code: (penalty × 1000 + field rank × 10 + alias order,
-# field, the indexed word matched (a prefix when the penalty is the prefix one), the word a typo
-# matched or "", the brand or alias label when already known or "").
-_Posting = tuple[int, str, str, str, str]
-# A brand or alias of a code: (field, alias order, label, its folded words).
-_Label = tuple[str, int, str, tuple[str, ...]]
-
-
-def clean_query(text: str) -> str:
-    """The query as searched: control and format characters dropped, blanks collapsed, cut short."""
-    kept = "".join(
-        " " if unicodedata.category(char)[0] in "CZ" else char
-        for char in text[: MAX_QUERY_CHARS * 4]
-    )
-    return " ".join(kept.split())[:MAX_QUERY_CHARS].strip()
-
-
-def query_words(text: str) -> list[str]:
-    """Folded words of a query, at most :data:`MAX_WORDS`; "4mg" becomes "4", "mg"."""
-    found: list[str] = []
-    for word in _WORD_RE.findall(fold(text)):
-        number_unit = _NUMBER_UNIT_RE.fullmatch(word)
-        found.extend(number_unit.groups() if number_unit else (word[:MAX_WORD_CHARS],))
-    return list(dict.fromkeys(found))[:MAX_WORDS]
-
-
-def fts_string(word: str) -> str:
-    """``word`` as an FTS5 string: in double quotes, any inner double quote doubled, NUL dropped
-    (FTS5 would end the expression there).
-
-    Inside a string FTS5 reads no syntax, so "NEAR", "-x", "a:b" or "(" are only text.
-    """
-    return '"' + word.replace("\x00", "").replace('"', '""') + '"'
-
-
-def fts_match(field: str | None, word: str, *, prefix: bool) -> str:
-    """The MATCH expression for ``word`` in one field's column (any column for None), as a
-    prefix when asked."""
-    if field is not None and field not in FIELD_RANK:
-        raise ValueError(f"no such search field: {field!r}")
-    phrase = f"{fts_string(word)}{'*' if prefix else ''}"
-    return phrase if field is None else f"{field} : {phrase}"
-
-
-def _upper_bound(prefix: str) -> str:
-    """The smallest string greater than every string starting with ``prefix``."""
-    return prefix + "\U0010ffff"
-
-
-def _pad_ndc(segments: tuple[str, ...]) -> str | None:
-    shape = tuple(len(segment) for segment in segments)
-    if shape not in _NDC_SHAPES:
-        return None
-    padded = list(segments)
-    where = _NDC_SHAPES[shape]
-    if where:
-        padded[int(where)] = "0" + padded[int(where)]
-    return "".join(padded)
-
-
-def ndc_lookups(text: str) -> tuple[list[str], list[str]]:
-    """The 11-digit NDCs a query may be, and the 11-digit prefixes it may start.
-
-    "50242-0053-06", "50242005306", "N450242005306" and the 10-digit hyphenated forms 4-4-2, 5-3-2
-    and 5-4-1 give one NDC; an unhyphenated 10-digit NDC gives its three paddings (the catalog
-    decides) and is also taken as the start of an 11-digit one; fewer digits give a prefix.
-    """
-    compact = text.strip()
-    if not _NDC_TEXT_RE.fullmatch(compact):
-        return [], []
-    if compact[:2].upper() == "N4":
-        compact = compact[2:].lstrip(" -")
-    segments = tuple(part for part in re.split(r"[ \-]+", compact) if part)
-    digits = "".join(segments)
-    if len(digits) < 3 or len(digits) > 11:
-        return [], []
-    exact: list[str] = []
-    prefixes: list[str] = []
-    if len(segments) == 1:
-        if len(digits) == 11:
-            exact.append(digits)
-        elif len(digits) == 10:
-            exact.extend(
-                padded
-                for padded in (
-                    _pad_ndc((digits[:4], digits[4:8], digits[8:])),
-                    _pad_ndc((digits[:5], digits[5:8], digits[8:])),
-                    _pad_ndc((digits[:5], digits[5:9], digits[9:])),
-                )
-                if padded
-            )
-            prefixes.append(digits)
-        else:
-            prefixes.append(digits)
-        return exact, prefixes
-    if len(segments) == 3:
-        padded = _pad_ndc(segments)
-        if padded:
-            exact.append(padded)
-    first = segments[0]
-    if len(first) == 4:
-        first = "0" + first
-    if len(first) == 5 and len(segments) <= 3:
-        rest = segments[1:]
-        if len(rest) == 2 and len(rest[0]) == 3:
-            rest = ("0" + rest[0], rest[1])
-        if all(len(part) <= 4 for part in rest[:1]) and (len(rest) < 2 or len(rest[0]) == 4):
-            prefix = first + "".join(rest)
-            if len(prefix) < 11:
-                prefixes.append(prefix)
-    return exact, prefixes
-
-
-def _osa_distance(first: str, second: str, limit: int) -> int | None:
-    """Edit distance counting adjacent transpositions as one edit; None above ``limit``."""
-    if abs(len(first) - len(second)) > limit:
-        return None
-    previous2: list[int] = []
-    previous = list(range(len(second) + 1))
-    for i, char in enumerate(first, start=1):
-        current = [i] + [0] * len(second)
-        for j, other in enumerate(second, start=1):
-            cost = 0 if char == other else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char == second[j - 2] and first[i - 2] == other:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
-            return None
-        previous2, previous = previous, current
-    distance = previous[-1]
-    return distance if distance <= limit else None
-
-
-def max_typo_distance(word: str) -> int:
-    """How many edits a word may be away from an indexed word: 0 below 4 letters, 1 up to 6, 2."""
-    if not typo_eligible(word):
-        return 0
-    return 1 if len(word) <= 6 else 2
-
-
-def _weight(code_count: int) -> int:
-    """How much matching a word counts: rarer words count more."""
-    if code_count <= 10:
-        return 4
-    if code_count <= 50:
-        return 3
-    if code_count <= 200:
-        return 2
-    return 1
-
-
-class SearchEngine:
+class SearchEngine(SearchData):
     """Search over one catalog connection.
 
     The first search reads the per-code rank data (status dates, usual brand, popularity) into
@@ -358,23 +143,6 @@ class SearchEngine:
     B-trees.
     Safe to call from several threads: calls are serialised on the engine.
     """
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-        self._lock = threading.Lock()
-        self._codes: dict[str, _CodeInfo] = {}
-        self._sorted_codes: list[str] = []
-        self._doc_codes: dict[str, str] = {}  # FTS5 rowid (as text) → code
-        self._labels: dict[str, tuple[_Label, ...]] = {}
-        self._descriptors: dict[str, str] = {}
-        self._status: dict[str, int] = {}
-        self._status_day = ""
-        self._loaded = False
-
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """The catalog connection searched."""
-        return self._connection
 
     def search(
         self, query: str, *, limit: int = 20, today: date | None = None
@@ -393,103 +161,16 @@ class SearchEngine:
             except sqlite3.Error as exc:
                 raise SearchError(f"the catalog could not be searched: {exc}") from exc
 
-    # -- loading -------------------------------------------------------------------------------
-
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        tables = {
-            str(row[0])
-            for row in self._connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-            )
-        }
-        if INFO_TABLE in tables:  # an index of another version lacks some of today's tables
-            row = self._connection.execute(
-                f"SELECT value FROM {INFO_TABLE} WHERE key = 'index_version'"
-            ).fetchone()
-            if row is None or str(row[0]) != str(INDEX_VERSION):
-                raise SearchError(
-                    f"the catalog's search index is version {row[0] if row else '?'}, this "
-                    f"jcalc reads version {INDEX_VERSION}: rebuild it with 'jcalc catalog build'"
-                )
-        missing = [name for name in INDEX_TABLES if name not in tables]
-        if missing:
-            raise SearchError(
-                f"the catalog has no search index (table(s) {', '.join(missing)} missing): "
-                "rebuild it with 'jcalc catalog build'"
-            )
-        codes: dict[str, _CodeInfo] = {}
-        doc_codes: dict[str, str] = {}
-        for (
-            doc,
-            hcpcs,
-            name,
-            short,
-            effective,
-            terminated,
-            brand,
-            popularity,
-            sort_len,
-        ) in self._connection.execute(_CODES_SQL):
-            code = str(hcpcs)
-            doc_codes[str(doc)] = code
-            codes[code] = _CodeInfo(
-                hcpcs=code,
-                name=_text(name) or _text(short) or _text(brand),
-                effective=str(effective or "")[:10],
-                terminated=str(terminated or "")[:10],
-                brand=_text(brand),
-                popularity=min(int(popularity or 0), 9),
-                sort_key=f"{int(sort_len or 0):06d}",
-            )
-        self._codes = codes
-        self._doc_codes = doc_codes
-        self._sorted_codes = sorted(codes)
-        self._loaded = True
-
-    def _descriptor(self, code: str) -> str:
-        label = self._descriptors.get(code)
-        if label is None:
-            row = self._connection.execute(_DESCRIPTOR_SQL, (code,)).fetchone()
-            label = descriptor_label(_descriptor(row)) if row else "?"
-            self._descriptors[code] = label
-        return label
-
-    def _code_labels(self, code: str) -> tuple[_Label, ...]:
-        """The brands and aliases of a code (read once per code)."""
-        labels = self._labels.get(code)
-        if labels is None:
-            labels = tuple(
-                (str(field_name), int(pref), str(label), tuple(str(words).split()))
-                for field_name, label, pref, words in self._connection.execute(_LABELS_SQL, (code,))
-            )
-            self._labels[code] = labels
-        return labels
-
-    def _best_label(self, code: str, field_name: str, term: str, prefix: bool) -> tuple[int, str]:
-        """(alias order, label) of the code's best brand or alias holding ``term`` (or a word it
-        starts); the lowest alias order, then the shortest label. (0, "") when none does."""
-        best: tuple[int, int, str] | None = None
-        for label_field, pref, label, words in self._code_labels(code):
-            if label_field != field_name:
-                continue
-            if term in words or (prefix and any(word.startswith(term) for word in words)):
-                candidate = (pref, len(label), label)
-                if best is None or candidate < best:
-                    best = candidate
-        return (best[0], best[2]) if best else (0, "")
-
     # -- the search ----------------------------------------------------------------------------
 
     def _search(self, text: str, limit: int, day: str) -> list[SearchResult]:
         codes = self._codes
-        hits: dict[str, _Hit] = {}
+        hits: dict[str, Hit] = {}
         compact = text.replace(" ", "").upper()
         self._match_codes(compact, hits)
         exact_ndcs, ndc_prefixes = ndc_lookups(text)
         self._match_ndcs(exact_ndcs, ndc_prefixes, hits)
-        if not _NDC_TEXT_RE.fullmatch(text):
+        if not NDC_TEXT_RE.fullmatch(text):
             self._match_words(query_words(text), hits)
         status = self._status_points(day)
         ranked = heapq.nsmallest(
@@ -528,18 +209,18 @@ class SearchEngine:
             self._status_day = day
         return self._status
 
-    def _match_codes(self, compact: str, hits: dict[str, _Hit]) -> None:
-        if _CODE_RE.fullmatch(compact) and compact in self._codes:
+    def _match_codes(self, compact: str, hits: dict[str, Hit]) -> None:
+        if CODE_RE.fullmatch(compact) and compact in self._codes:
             _offer(hits, compact, (_TIER_EXACT, 0, "", "code", None, None, None))
             return
-        if _CODE_PREFIX_RE.fullmatch(compact):
+        if CODE_PREFIX_RE.fullmatch(compact):
             start = bisect.bisect_left(self._sorted_codes, compact)
             for code in self._sorted_codes[start:]:
                 if not code.startswith(compact):
                     break
                 _offer(hits, code, (_TIER_PREFIX, 0, "", "code", None, None, None))
 
-    def _match_ndcs(self, exact: list[str], prefixes: list[str], hits: dict[str, _Hit]) -> None:
+    def _match_ndcs(self, exact: list[str], prefixes: list[str], hits: dict[str, Hit]) -> None:
         if exact:
             marks = ", ".join("?" * len(exact))
             rows = self._connection.execute(
@@ -548,14 +229,14 @@ class SearchEngine:
                 exact,
             ).fetchall()
             for code, ndc, drug_name in rows:
-                hit = (_TIER_EXACT, 1, str(ndc), "ndc", _text(drug_name), str(ndc), None)
+                hit = (_TIER_EXACT, 1, str(ndc), "ndc", plain_text(drug_name), str(ndc), None)
                 _offer(hits, str(code), hit)
         for prefix in prefixes:
             rows = self._connection.execute(
-                _NDC_PREFIX_SQL, (prefix, _upper_bound(prefix))
+                _NDC_PREFIX_SQL, (prefix, upper_bound(prefix))
             ).fetchall()
             for code, ndc, drug_name in rows:
-                hit = (_TIER_PREFIX, 0, str(ndc), "ndc", _text(drug_name), str(ndc), None)
+                hit = (_TIER_PREFIX, 0, str(ndc), "ndc", plain_text(drug_name), str(ndc), None)
                 _offer(hits, str(code), hit)
 
     def _fts(
@@ -581,7 +262,7 @@ class SearchEngine:
         answers.sort()
         return answers, total
 
-    def _lookup_word(self, word: str, allow_prefix: bool) -> dict[str, _Posting]:
+    def _lookup_word(self, word: str, allow_prefix: bool) -> dict[str, Posting]:
         """Per code, the best match of one query word: exact or as a prefix, else a typo.
 
         Tags: field rank for an exact match, 10 + field rank for a prefix, so the smallest tag of
@@ -601,7 +282,7 @@ class SearchEngine:
             answers = sorted(answers + self._fts(prefixes)[0])
         if not answers:
             return self._lookup_typos(word)
-        found: dict[str, _Posting] = {}
+        found: dict[str, Posting] = {}
         for tag, codes in reversed(answers):  # worst first: a better match replaces it
             penalty, rank = divmod(tag, 10)
             key = penalty * _PENALTY_PREFIX * 1000 + rank * 10
@@ -613,8 +294,8 @@ class SearchEngine:
                 found.update(dict.fromkeys(codes, (key, FIELDS[rank], word, "", "")))
         return found
 
-    def _lookup_typos(self, word: str) -> dict[str, _Posting]:
-        found: dict[str, _Posting] = {}
+    def _lookup_typos(self, word: str) -> dict[str, Posting]:
+        found: dict[str, Posting] = {}
         limit = max_typo_distance(word)
         if limit == 0:
             return found
@@ -626,7 +307,7 @@ class SearchEngine:
         ).fetchall()
         # Close words in the trigram order; on equal closeness the first one found is kept.
         for term, _ in candidates:
-            distance = _osa_distance(word, str(term), limit)
+            distance = osa_distance(word, str(term), limit)
             if distance is None:
                 continue
             ranks: dict[str, int] = {}
@@ -647,16 +328,16 @@ class SearchEngine:
                     found[code] = (key, FIELDS[rank], str(term), str(term), "")
         return found
 
-    def _phrase_hits(self, words: list[str]) -> dict[str, _Posting]:
+    def _phrase_hits(self, words: list[str]) -> dict[str, Posting]:
         """Codes one of whose brands or aliases is the whole query."""
-        hits: dict[str, _Posting] = {}
+        hits: dict[str, Posting] = {}
         for key in dict.fromkeys((" ".join(words), "".join(words))):
             for code, field_name, label in self._connection.execute(_PHRASE_SQL, (key,)):
                 if code in self._codes:
                     hits[str(code)] = (0, str(field_name), "", "", str(label))
         return hits
 
-    def _match_words(self, words: list[str], hits: dict[str, _Hit]) -> None:
+    def _match_words(self, words: list[str], hits: dict[str, Hit]) -> None:
         """Score every code matching the query words; more and rarer words matched score higher.
 
         Words are taken rarest first; a word matching more than :data:`COMMON_WORD_CODES` codes
@@ -676,7 +357,7 @@ class SearchEngine:
         # Per code: [coverage, closeness, best field key, weight of its primary word, posting].
         totals: dict[str, list[Any]] = {}
         for size, _, found, numeric in lookups:
-            weight = 1 if numeric else _weight(size)
+            weight = 1 if numeric else word_weight(size)
             if totals and size > COMMON_WORD_CODES:
                 pairs = [(code, found[code]) for code in totals if code in found]
             else:
@@ -711,7 +392,7 @@ class SearchEngine:
             if current is None or (_TIER_WORDS, points) > (current[0], current[1]):
                 hits[code] = (_TIER_WORDS, points, info.sort_key, "", None, None, phrase or posting)
 
-    def _describe(self, code: str, posting: _Posting) -> tuple[str, str | None]:
+    def _describe(self, code: str, posting: Posting) -> tuple[str, str | None]:
         """What matched, and the brand to show (None: the code's usual one)."""
         key, field_name, term, similar, label = posting
         if field_name in (FIELD_BRAND, FIELD_ALIAS) and not label:
@@ -728,20 +409,11 @@ class SearchEngine:
         return matched, (label or None if field_name == FIELD_BRAND else None)
 
 
-def _text(value: object) -> str:
-    return " ".join(value.split()) if isinstance(value, str) else ""
-
-
-def _offer(hits: dict[str, _Hit], code: str, hit: _Hit) -> None:
+def _offer(hits: dict[str, Hit], code: str, hit: Hit) -> None:
     """Keep the better of two matches of a code."""
     current = hits.get(code)
     if current is None or (hit[0], hit[1]) > (current[0], current[1]):
         hits[code] = hit
-
-
-def _descriptor(row: tuple[object, ...]) -> Descriptor:
-    kind, amount, unit, text, note = (value if isinstance(value, str) else None for value in row)
-    return descriptor_from_columns(kind or "", amount, unit, text or "", note or "")
 
 
 _ENGINES: OrderedDict[int, SearchEngine] = OrderedDict()
