@@ -228,11 +228,11 @@ def test_a_zip_whose_member_inflates_beyond_the_limit_is_refused(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 11: a small zip whose member inflates to far more than any CMS file."""
-    from jcalc.catalog.sources import opening, streams
+    from jcalc.catalog.sources import containers, streams
     from tests.catalog.sources import synth
 
     monkeypatch.setattr(streams, "MAX_INFLATED_BYTES", 1024 * 1024)
-    monkeypatch.setattr(opening, "MAX_INFLATED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(containers, "MAX_INFLATED_BYTES", 1024 * 1024)
     data = synth.write_asp(tmp_path / "inner.csv").read_bytes() + b" " * (8 * 1024 * 1024)
     path = synth.write_zip(tmp_path / "asp_2026q2.zip", {"asp_payment_limit_2026q2.csv": data})
     code, _out, err = run("catalog", "update", path, "--yes")

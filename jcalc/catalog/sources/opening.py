@@ -9,16 +9,12 @@ error, undecodable bytes, broken CSV quoting) into a :class:`SourceFileError` na
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import itertools
 import re
-import warnings
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Final
 
@@ -28,288 +24,89 @@ from jcalc.catalog.sources.columns import KIND_NAMES as KIND_NAMES
 from jcalc.catalog.sources.columns import KINDS as KINDS
 from jcalc.catalog.sources.columns import Kind as Kind
 from jcalc.catalog.sources.columns import normalize_header as normalize_header
+from jcalc.catalog.sources.containers import (
+    HEAD_BYTES,
+    check_file,
+    check_workbook_sizes,
+    is_old_excel,
+    is_workbook,
+    is_zip,
+    open_zip,
+    read_bytes,
+    read_member,
+    zip_members,
+)
+from jcalc.catalog.sources.decoding import (
+    cell_text,
+    clean_lines,
+    clean_text,
+    csv_rows,
+    decode,
+    decode_head,
+    is_record_line,
+    looks_fixed_width,
+    sniff_csv_rows,
+    workbook_sheets,
+    xlsx_sheets,
+)
 from jcalc.catalog.sources.errors import SourceFileError
 from jcalc.catalog.sources.streams import (
-    MAX_INFLATED_BYTES,
     Opener,
     csv_stream,
     file_opener,
     member_opener,
     read_text,
     scan,
-    too_large,
 )
 from jcalc.catalog.sources.values import effective_range, quarter_dates, quarter_of
 
-HEAD_BYTES: Final = 128 * 1024  # how much of a file is read to sniff what it is
+__all__ = [
+    "ANY_CODE",
+    "FIXED_RECORD_LENGTH",
+    "HEADER_SEARCH_ROWS",
+    "HEAD_BYTES",
+    "KINDS",
+    "KIND_NAMES",
+    "LEVEL2_CODE",
+    "PUBLIC_CODE",
+    "Kind",
+    "Source",
+    "cell_text",
+    "check_file",
+    "check_workbook_sizes",
+    "clean_lines",
+    "clean_text",
+    "csv_rows",
+    "decode",
+    "decode_head",
+    "effective_dates",
+    "is_old_excel",
+    "is_record_line",
+    "is_workbook",
+    "is_zip",
+    "looks_fixed_width",
+    "normalize_header",
+    "open_source",
+    "open_zip",
+    "read_bytes",
+    "read_member",
+    "row_code",
+    "sniff_bytes",
+    "sniff_csv_rows",
+    "sniff_member",
+    "sniff_workbook",
+    "table_members",
+    "workbook_sheets",
+    "xlsx_sheets",
+    "zip_members",
+]
+
 FIXED_RECORD_LENGTH: Final = 320  # HCPCS fixed-width record
 
 LEVEL2_CODE: Final = re.compile(r"[A-Z][0-9]{4}")
 # Level II codes whose text may be stored: not CPT (numeric) and not CDT (D codes, ADA text).
 PUBLIC_CODE: Final = re.compile(r"[A-CE-Z][0-9]{4}")
 ANY_CODE: Final = re.compile(r"[A-Z0-9]{5}")
-
-_ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06")
-_OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_FIXED_WIDTH_LINE: Final = re.compile(r"[ A-Z0-9]{5}[0-9]{5}[3478]")
-
-
-def is_record_line(line: str) -> bool:
-    """Whether a line is a record of the HCPCS fixed-width file (code, sequence, record type)."""
-    return len(line) >= 293 and _FIXED_WIDTH_LINE.match(line) is not None
-
-
-def looks_fixed_width(text: str) -> bool:
-    """Whether text is the HCPCS fixed-width file (320-character records), perhaps below a
-    short disclaimer block (as in the 2019 annual file)."""
-    lines = [line for line in text[:HEAD_BYTES].splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
-    return any(is_record_line(line) for line in lines[:20])
-
-
-# ---------------------------------------------------------------- files and containers
-
-
-def check_file(path: Path) -> None:
-    """Raise unless ``path`` is an existing, non-empty regular file."""
-    if not path.exists():
-        raise SourceFileError(path, "the file does not exist")
-    if path.is_dir():
-        raise SourceFileError(path, "this is a folder, not a file")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SourceFileError(path, f"the file cannot be read ({exc.strerror})") from exc
-    if size == 0:
-        raise SourceFileError(path, "the file is empty")
-
-
-def read_bytes(path: Path, limit: int | None = None) -> bytes:
-    """The file's bytes (or its first ``limit`` bytes); a file larger than any CMS file is
-    refused before it is read."""
-    try:
-        if limit is None:
-            size = path.stat().st_size
-            if size > MAX_INFLATED_BYTES:
-                raise too_large(path, size)
-            return path.read_bytes()
-        with path.open("rb") as handle:
-            return handle.read(limit)
-    except OSError as exc:
-        raise SourceFileError(path, f"the file cannot be read ({exc.strerror})") from exc
-
-
-def is_zip(head: bytes) -> bool:
-    """Whether bytes start like a zip archive (which an .xlsx workbook also is)."""
-    return head.startswith(_ZIP_MAGIC)
-
-
-def is_old_excel(head: bytes) -> bool:
-    """Whether bytes start like a legacy .xls (OLE2) workbook."""
-    return head.startswith(_OLE2_MAGIC)
-
-
-def open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
-    """The zip archive held in ``data`` (the bytes of ``path``)."""
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
-        raise SourceFileError(
-            path, "the zip archive is damaged or incomplete: download it again"
-        ) from exc
-
-
-def is_workbook(archive: zipfile.ZipFile) -> bool:
-    """Whether a zip archive is an .xlsx workbook rather than a folder of files."""
-    return "xl/workbook.xml" in archive.namelist()
-
-
-def zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """Files of a zip archive, without folders and macOS resource-fork clutter."""
-    members: list[zipfile.ZipInfo] = []
-    for info in archive.infolist():
-        name = PurePosixPath(info.filename)
-        if info.is_dir() or "__MACOSX" in name.parts or name.name.startswith("._"):
-            continue
-        members.append(info)
-    return members
-
-
-def read_member(
-    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int | None = None
-) -> bytes:
-    """Bytes of one zip member (checked against its CRC when read whole).
-
-    A member read whole must not inflate beyond MAX_INFLATED_BYTES: its declared size is checked
-    first and the bytes are counted while inflating (a header may lie).
-    """
-    if limit is None and info.file_size > MAX_INFLATED_BYTES:
-        raise too_large(path, info.file_size, info.filename)
-    try:
-        with archive.open(info) as handle:
-            if limit is not None:
-                return handle.read(limit)
-            chunks: list[bytes] = []
-            total = 0
-            while chunk := handle.read(1024 * 1024):
-                total += len(chunk)
-                if total > MAX_INFLATED_BYTES:
-                    raise too_large(path, total, info.filename, counted=True)
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        OSError,
-        RuntimeError,
-        NotImplementedError,
-        ValueError,
-    ) as exc:
-        raise SourceFileError(
-            path, f"'{info.filename}' inside the zip is damaged ({exc}): download the zip again"
-        ) from exc
-
-
-# ---------------------------------------------------------------- text and rows
-
-
-def decode(path: Path, data: bytes, member: str | None = None) -> str:
-    """Text of a CMS file: UTF-8 (with or without BOM) or UTF-16 when the bytes say so, else
-    Windows-1252."""
-    where = f"'{member}' inside the zip: " if member else ""
-    try:
-        if data.startswith(codecs.BOM_UTF8):
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return data.decode("utf-16")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceFileError(
-            path, f"{where}line {line} is not valid text in the encoding its first bytes announce"
-        ) from exc
-    if b"\x00" in data[:HEAD_BYTES]:
-        raise SourceFileError(path, f"{where}this is a binary file, not a CSV or text file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceFileError(
-            path,
-            f"{where}byte 0x{data[exc.start]:02X} on line {line} is neither Windows-1252 nor "
-            "UTF-8 text: the file is damaged or saved in another encoding",
-        ) from exc
-
-
-def decode_head(data: bytes) -> str:
-    """Best-effort text of the first bytes of a file, for sniffing only."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data[: len(data) // 2 * 2].decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3:  # a character cut by the head's end
-            return data[: exc.start].decode("utf-8", errors="replace")
-    return data.decode("cp1252", errors="replace")
-
-
-def csv_rows(path: Path, text: str, member: str | None = None) -> list[list[str]]:
-    """All rows of CSV text; broken quoting (e.g. a file cut inside a quoted field) raises."""
-    rows: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        rows.extend(reader)
-    except csv.Error as exc:
-        where = f"'{member}' inside the zip, " if member else ""
-        number = len(rows) + 1
-        if "end of data" in str(exc):
-            problem = f"{where}row {number} ends inside a quoted field: the file looks cut off"
-        else:
-            problem = f"{where}row {number} is not valid CSV ({exc})"
-        raise SourceFileError(path, problem) from exc
-    return rows
-
-
-def sniff_csv_rows(text: str, complete: bool) -> list[list[str]]:
-    """Rows of the start of a CSV file, leniently (the last line may be cut when not complete)."""
-    lines = text.splitlines(keepends=True)
-    if not complete and len(lines) > 1:
-        lines = lines[:-1]
-    try:
-        return list(csv.reader(lines))
-    except csv.Error:
-        return []
-
-
-def cell_text(value: object) -> str:
-    """A workbook cell as the text a CSV export would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def xlsx_sheets(
-    path: Path, data: bytes, member: str | None = None, max_rows: int | None = None
-) -> list[list[list[str]]]:
-    """Rows of every worksheet of an .xlsx workbook (cells as text)."""
-    import openpyxl  # slow to import; only some inputs need it
-
-    with open_zip(path, data) as book_parts:  # refuse parts that inflate beyond the limit
-        check_workbook_sizes(path, book_parts, member)
-    sheets: list[list[list[str]]] = []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                for sheet in book.worksheets:
-                    rows = sheet.iter_rows(max_row=max_rows, values_only=True)
-                    sheets.append([[cell_text(value) for value in row] for row in rows])
-            finally:
-                book.close()
-    except Exception as exc:  # openpyxl raises many unrelated types for a damaged workbook
-        where = f"'{member}' inside the zip" if member else "the file"
-        raise SourceFileError(
-            path, f"{where} is not a readable Excel workbook ({type(exc).__name__}: {exc})"
-        ) from exc
-    return sheets
-
-
-def workbook_sheets(
-    path: Path, data: bytes, member: str | None = None, max_rows: int | None = None
-) -> list[list[list[str]]]:
-    """Rows of every worksheet of an .xlsx or (old-style, OLE2) .xls workbook."""
-    if is_old_excel(data):
-        from jcalc.catalog.sources.xls import xls_sheets
-
-        return xls_sheets(path, data, member, max_rows)
-    return xlsx_sheets(path, data, member, max_rows)
-
-
-def clean_text(text: str) -> str:
-    """Text with runs of whitespace (no-break spaces and line breaks too) made one space."""
-    return " ".join(text.split())
-
-
-def clean_lines(text: str) -> str:
-    """Like :func:`clean_text`, but keeping line breaks between non-empty lines."""
-    return "\n".join(clean_text(line) for line in text.splitlines() if line.strip())
-
 
 # ---------------------------------------------------------------- the opened source
 
@@ -573,13 +370,6 @@ def open_source(path: Path, expected: Kind) -> Source:
                 return _from_workbook(path, None, data, expected, None)
             return _from_zip(path, data, archive, expected)
     return _from_stream(path, None, file_opener(path), expected, None)
-
-
-def check_workbook_sizes(path: Path, archive: zipfile.ZipFile, member: str | None = None) -> None:
-    """Refuse a workbook whose parts inflate beyond the limit (before openpyxl reads them)."""
-    total = sum(info.file_size for info in archive.infolist())
-    if total > MAX_INFLATED_BYTES:
-        raise too_large(path, total, member)
 
 
 def _from_stream(

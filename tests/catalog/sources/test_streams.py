@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jcalc.catalog.sources import opening, streams
+from jcalc.catalog.sources import containers, opening, streams
 from jcalc.catalog.sources.crosswalk import read_crosswalk
 from jcalc.catalog.sources.detect import detect_kind
 from jcalc.catalog.sources.errors import SourceFileError
@@ -22,7 +22,7 @@ LIMIT = 1024 * 1024
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> int:
     """A 1 MB limit in place of 200 MB, so that a test's files can exceed it cheaply."""
     monkeypatch.setattr(streams, "MAX_INFLATED_BYTES", LIMIT)
-    monkeypatch.setattr(opening, "MAX_INFLATED_BYTES", LIMIT)
+    monkeypatch.setattr(containers, "MAX_INFLATED_BYTES", LIMIT)
     return LIMIT
 
 
