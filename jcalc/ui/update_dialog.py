@@ -20,18 +20,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListWidget,
-    QProgressBar,
-    QPushButton,
     QStackedWidget,
-    QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -50,21 +40,15 @@ from jcalc.catalog.update import (
 from jcalc.core.errors import JcalcError
 from jcalc.ui.diff_models import DiffSection, diff_sections
 from jcalc.ui.settings import Settings
+from jcalc.ui.update_pages import BAR_STEPS, UpdateDialogPages
+from jcalc.ui.update_pages import INTRO as INTRO
 from jcalc.ui.worker import BackgroundTask, Job
 
 log = logging.getLogger(__name__)
 
 PAGE_FILES, PAGE_PROGRESS, PAGE_CONFIRM, PAGE_REVIEW = range(4)
 PLAN_SHARE = 0.45  # of the progress bar: reading and checking the files (measured: ~45 %)
-BAR_STEPS = 1000
 CMS_FILE_FILTER = "CMS files (*.zip *.csv *.txt *.xlsx);;All files (*)"
-
-INTRO = (
-    "Choose the CMS files of the new quarter, as downloaded (the zips) or extracted: any of the "
-    "HCPCS Level II file, the ASP payment limit file, the ASP NDC–HCPCS crosswalk and the "
-    "practitioner MUE table. Kinds you leave out are kept from the catalog in use. Nothing "
-    "changes until you have seen what the new files change and accepted them."
-)
 CANCELLED = "The update was cancelled; nothing was changed."
 
 
@@ -86,7 +70,7 @@ def counts_text(diff: CatalogDiff) -> str:
     return "Codes: " + ", ".join(parts) + "."
 
 
-class UpdateDialog(QDialog):
+class UpdateDialog(UpdateDialogPages):
     """Update the catalog in use from CMS files. Show it with ``show()`` (non-modal).
 
     ``clinic`` (a snapshot of the clinic's data) lets the review list the clinic's codes that
@@ -146,152 +130,6 @@ class UpdateDialog(QDialog):
         self._on_file_list_changed()
 
     # -- pages ---------------------------------------------------------------------------------
-    def _files_page(self) -> QWidget:
-        page = QWidget(self)
-        intro = QLabel(INTRO, page)
-        intro.setWordWrap(True)
-        self.in_use_label = QLabel(page)
-        self.in_use_label.setObjectName("catalogInUseLabel")
-        self.in_use_label.setWordWrap(True)
-        self.file_list = QListWidget(page)
-        self.file_list.setObjectName("updateFileList")
-        self.file_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.add_button = QPushButton("&Add files…", page)
-        self.add_button.setObjectName("addUpdateFilesButton")
-        self.remove_button = QPushButton("&Remove", page)
-        self.remove_button.setObjectName("removeUpdateFilesButton")
-        self.message = QLabel(page)
-        self.message.setObjectName("updateMessage")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.hide()
-        self.start_button = QPushButton("&Check files and build", page)
-        self.start_button.setObjectName("startUpdateButton")
-        self.start_button.setDefault(True)
-        self.close_button = QPushButton("Close", page)
-        self.close_button.setObjectName("closeUpdateButton")
-
-        side = QVBoxLayout()
-        side.addWidget(self.add_button)
-        side.addWidget(self.remove_button)
-        side.addStretch(1)
-        middle = QHBoxLayout()
-        middle.addWidget(self.file_list, 1)
-        middle.addLayout(side)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.start_button)
-        bottom.addWidget(self.close_button)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(intro)
-        layout.addWidget(self.in_use_label)
-        layout.addLayout(middle, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(bottom)
-        return page
-
-    def _progress_page(self) -> QWidget:
-        page = QWidget(self)
-        self.stage_label = QLabel("Starting…", page)
-        self.stage_label.setObjectName("updateStage")
-        self.progress_bar = QProgressBar(page)
-        self.progress_bar.setObjectName("updateProgress")
-        self.progress_bar.setRange(0, BAR_STEPS)
-        self.progress_bar.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel", page)
-        self.cancel_button.setObjectName("cancelUpdateButton")
-        note = QLabel(
-            "You can go on working in the main window meanwhile; the catalog in use does not "
-            "change until you accept the new one.",
-            page,
-        )
-        note.setWordWrap(True)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.cancel_button)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addStretch(1)
-        layout.addWidget(self.stage_label)
-        layout.addWidget(self.progress_bar)
-        layout.addWidget(note)
-        layout.addStretch(1)
-        layout.addLayout(bottom)
-        return page
-
-    def _confirm_page(self) -> QWidget:
-        page = QWidget(self)
-        title = QLabel("<b>Some files are older than the catalog in use</b>", page)
-        self.reasons_label = QLabel(page)
-        self.reasons_label.setObjectName("olderReasons")
-        self.reasons_label.setWordWrap(True)
-        self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        advice = QLabel(
-            "Using them goes back to older codes, prices or limits. Go on only if that is what "
-            "you mean to do (for example to bill visits of an earlier quarter).",
-            page,
-        )
-        advice.setWordWrap(True)
-        self.confirm_button = QPushButton("&Use them anyway", page)
-        self.confirm_button.setObjectName("confirmOlderButton")
-        self.reject_older_button = QPushButton("Cancel", page)
-        self.reject_older_button.setObjectName("rejectOlderButton")
-        self.reject_older_button.setDefault(True)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.confirm_button)
-        bottom.addWidget(self.reject_older_button)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(title)
-        layout.addWidget(self.reasons_label)
-        layout.addWidget(advice)
-        layout.addStretch(1)
-        layout.addLayout(bottom)
-        return page
-
-    def _review_page(self) -> QWidget:
-        page = QWidget(self)
-        self.diff_header = QLabel(page)
-        self.diff_header.setObjectName("diffHeader")
-        self.diff_header.setWordWrap(True)
-        self.diff_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notes_label = QLabel(page)
-        self.notes_label.setObjectName("updateNotes")
-        self.notes_label.setWordWrap(True)
-        self.notes_label.setStyleSheet("color: #5a4500;")
-        self.skips_label = QLabel(page)  # rows read, imported and skipped (reason, examples)
-        self.skips_label.setObjectName("skippedRows")
-        self.skips_label.setWordWrap(True)
-        self.skips_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.tabs = QTabWidget(page)
-        self.tabs.setObjectName("diffTabs")
-        self.review_error = QLabel(page)
-        self.review_error.setObjectName("reviewError")
-        self.review_error.setWordWrap(True)
-        self.review_error.setStyleSheet("color: #b71c1c;")
-        self.review_error.hide()
-        self.accept_button = QPushButton("&Use the new catalog", page)
-        self.accept_button.setObjectName("acceptUpdateButton")
-        self.accept_button.setDefault(True)
-        self.discard_button = QPushButton("Cancel", page)
-        self.discard_button.setObjectName("discardUpdateButton")
-        self.discard_button.setToolTip("Throw the new catalog away; nothing changes")
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.review_error, 1)
-        bottom.addStretch(0)
-        bottom.addWidget(self.accept_button)
-        bottom.addWidget(self.discard_button)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.diff_header)
-        layout.addWidget(self.notes_label)
-        layout.addWidget(self.skips_label)
-        layout.addWidget(self.tabs, 1)
-        layout.addLayout(bottom)
-        return page
-
     def _wire(self) -> None:
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
@@ -426,43 +264,6 @@ class UpdateDialog(QDialog):
         self.accept_button.setEnabled(True)
         self.pages.setCurrentIndex(PAGE_REVIEW)
         self.accept_button.setFocus()
-
-    @staticmethod
-    def _tab_title(section: DiffSection) -> str:
-        return f"{section.title} ({section.model.rowCount()})"
-
-    def _section_widget(self, section: DiffSection) -> QWidget:
-        widget = QWidget(self.tabs)
-        layout = QVBoxLayout(widget)
-        layout.setContentsMargins(4, 4, 4, 4)
-        view = QTableView(widget)
-        view.setObjectName(f"diffView_{section.key}")
-        view.setModel(section.model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(True)  # the last column wraps; the others are cut (tooltip whole)
-        view.verticalHeader().hide()
-        view.verticalHeader().setMinimumSectionSize(view.fontMetrics().height() + 6)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        view.resizeColumnsToContents()
-        columns = section.model.columnCount()
-        stretch = section.model.stretch_column % columns
-        for column in range(columns):
-            if column != stretch:
-                view.setColumnWidth(column, min(view.columnWidth(column) + 12, 300))
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        view.resizeRowsToContents()
-        empty = QLabel(section.empty_text, widget)
-        empty.setObjectName(f"diffEmpty_{section.key}")
-        empty.setVisible(section.model.rowCount() == 0)
-        view.setVisible(section.model.rowCount() > 0)
-        layout.addWidget(empty)
-        layout.addWidget(view, 1)
-        if section.model.rowCount() == 0:
-            layout.addStretch(1)
-        return widget
 
     def _discard(self) -> None:
         prepared, self._prepared = self._prepared, None
