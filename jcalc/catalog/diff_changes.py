@@ -28,6 +28,7 @@ def _plain(value: Decimal | None) -> str | None:
 
 
 def iso_or_none(value: date | None) -> str | None:
+    """A date as ISO text, or None."""
     return value.isoformat() if value else None
 
 

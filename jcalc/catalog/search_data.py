@@ -140,9 +140,11 @@ class SearchData:
 
 
 def plain_text(value: object) -> str:
+    """Text with its blanks collapsed; "" for anything else."""
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def descriptor_from_row(row: tuple[object, ...]) -> Descriptor:
+    """A Descriptor from the ``descriptor_*`` columns of a code."""
     kind, amount, unit, text, note = (value if isinstance(value, str) else None for value in row)
     return descriptor_from_columns(kind or "", amount, unit, text or "", note or "")

@@ -69,6 +69,7 @@ def upper_bound(prefix: str) -> str:
 
 
 def pad_ndc(segments: tuple[str, ...]) -> str | None:
+    """An NDC's dashed segments as 11 digits, or None for another shape."""
     shape = tuple(len(segment) for segment in segments)
     if shape not in NDC_SHAPES:
         return None

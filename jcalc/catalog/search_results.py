@@ -61,6 +61,8 @@ def result_for_code(drug: DrugCode, *, day: date, matched: str, score: int = 0) 
 
 
 class CodeInfo(NamedTuple):
+    """The per-code facts a search ranks by, read once per connection."""
+
     hcpcs: str
     name: str
     effective: str

@@ -18,6 +18,7 @@ MAX_EXPONENT: Final = 12  # a number read back beyond 1e±12 is treated as missi
 
 
 def read_decimal(text: str | None) -> Decimal | None:
+    """A number read back, or None when missing, not finite or beyond 1e±12."""
     if text is None or text == "":
         return None
     try:
@@ -28,6 +29,7 @@ def read_decimal(text: str | None) -> Decimal | None:
 
 
 def read_date(text: str | None) -> date | None:
+    """An ISO date read back, or None."""
     if not text:
         return None
     try:
@@ -37,6 +39,7 @@ def read_date(text: str | None) -> date | None:
 
 
 def read_datetime(text: str | None) -> datetime | None:
+    """An ISO date and time read back, or None."""
     if not text:
         return None
     try:
@@ -62,6 +65,7 @@ def descriptor_from_columns(
 
 
 def drug_code_from_row(row: tuple[object, ...]) -> DrugCode:
+    """A ``codes`` row as a DrugCode."""
     values = dict(zip(CODES_COLUMNS, row, strict=True))
 
     def text(key: str) -> str:
@@ -105,6 +109,7 @@ def drug_code_from_row(row: tuple[object, ...]) -> DrugCode:
 
 
 def ndc_product_from_row(row: tuple[object, ...]) -> NdcProduct:
+    """An ``ndcs`` (or alternate products) row as an NdcProduct."""
     values = {
         key: value if isinstance(value, str) else None
         for key, value in zip(NDCS_COLUMNS, row, strict=True)

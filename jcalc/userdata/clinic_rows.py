@@ -13,10 +13,12 @@ from jcalc.userdata.clinic_records import CodeSettings
 
 
 def now() -> str:
+    """The time now, to the second, as ISO text."""
     return datetime.now().replace(microsecond=0).isoformat()
 
 
 def parse_time(text: object) -> datetime | None:
+    """An ISO time read back, or None when it is not one."""
     if not isinstance(text, str):
         return None
     try:
@@ -32,6 +34,7 @@ CODE_SELECT: Final = (
 
 
 def code_settings_from_row(row: tuple[object, ...]) -> CodeSettings:
+    """A ``code_settings`` row as CodeSettings (unreadable values read as unset)."""
     code, charge, ndc, container, favourite, note, updated = row
     try:
         amount = Decimal(str(charge)) if charge is not None else None
@@ -53,6 +56,7 @@ def code_settings_from_row(row: tuple[object, ...]) -> CodeSettings:
 
 
 def write_code(connection: sqlite3.Connection, item: CodeSettings) -> None:
+    """Insert or update a code's row; empty settings delete it."""
     if item.is_empty:
         connection.execute("DELETE FROM code_settings WHERE code = ?", (item.code,))
         return
@@ -75,6 +79,7 @@ def write_code(connection: sqlite3.Connection, item: CodeSettings) -> None:
 
 
 def write_qualifier(connection: sqlite3.Connection, ndc: str, qualifier: NdcQualifier) -> None:
+    """Insert or update the unit qualifier of an NDC."""
     connection.execute(
         "INSERT INTO ndc_settings (ndc, qualifier, updated_at) VALUES (?, ?, ?) "
         "ON CONFLICT (ndc) DO UPDATE SET qualifier = excluded.qualifier, "
