@@ -62,7 +62,8 @@ def import_files(draw: st.DrawFn) -> bytes:
     kind = draw(st.integers(0, 4))
     if kind <= 1:  # the real format, one value made hostile
         content = _replaced(draw(st.sampled_from(PATHS)), draw(json_values))
-        return json.dumps(content, ensure_ascii=draw(st.booleans())).encode("utf-8")
+        text = json.dumps(content, ensure_ascii=draw(st.booleans()))
+        return text.encode("utf-8", "surrogatepass")  # a lone surrogate: bytes that are not UTF-8
     if kind == 2:  # deep nesting or a long number in the real format
         depth = draw(st.integers(1, 3000))
         inner = draw(st.sampled_from(["[", '{"a":']))
