@@ -156,6 +156,20 @@ def extract_modifiers(catalog: Catalog) -> tuple[ModifierRecord, ...]:
     )
 
 
+def _asp_records(rows: list[tuple[object, ...]]) -> list[AspRecord]:
+    """ASP records from rows of (code, short description, dosage, payment limit, notes)."""
+    return [
+        AspRecord(
+            code=str(row[0]),
+            short_description=_text(row[1]),
+            dosage=_text(row[2]),
+            payment_limit=_decimal(row[3]),
+            notes=_text(row[4]),
+        )
+        for row in rows
+    ]
+
+
 def extract_asp_history(catalog: Catalog) -> list[AspFile]:
     """Every ASP quarter the catalog holds, oldest first (the quarter in use included).
 
@@ -170,16 +184,7 @@ def extract_asp_history(catalog: Catalog) -> list[AspFile]:
             "WHERE quarter = ? ORDER BY hcpcs",
             (quarter.quarter,),
         ).fetchall()
-        records = [
-            AspRecord(
-                code=str(row[0]),
-                short_description=_text(row[1]),
-                dosage=_text(row[2]),
-                payment_limit=_decimal(row[3]),
-                notes=_text(row[4]),
-            )
-            for row in rows
-        ]
+        records = _asp_records(rows)
         files.append(
             AspFile(
                 source_name=quarter.source,
@@ -202,16 +207,7 @@ def extract_asp(catalog: Catalog) -> AspFile:
         "SELECT hcpcs, short_description, asp_dosage, asp_payment_limit, asp_notes FROM codes "
         "WHERE asp_notes IS NOT NULL ORDER BY hcpcs"
     ).fetchall()
-    records = [
-        AspRecord(
-            code=str(row[0]),
-            short_description=_text(row[1]),
-            dosage=_text(row[2]),
-            payment_limit=_decimal(row[3]),
-            notes=_text(row[4]),
-        )
-        for row in rows
-    ]
+    records = _asp_records(rows)
     return AspFile(
         source_name=catalog.meta().get("asp_source", ""),
         effective_from=_required_date(catalog, "asp_effective_from"),
