@@ -135,6 +135,15 @@ class UpdatePlan:
         return _is_older_asp(self.sources.asp, self.base.info)
 
     @property
+    def crosswalk_held_back(self) -> bool:
+        """True when the crosswalk given goes with an older ASP file and is older than in use.
+
+        A past quarter's ASP files are given to price dates of service in that quarter; the
+        crosswalk of that quarter must not replace the newer one in use, which keeps its NDCs.
+        """
+        return _is_held_back_crosswalk(self.sources.crosswalk, self.sources.asp, self.base.info)
+
+    @property
     def kinds(self) -> tuple[Kind, ...]:
         """The kinds of file given."""
         return tuple(item.kind for item in self.files)
@@ -264,6 +273,18 @@ def _is_older_asp(asp: AspFile | None, base: CatalogInfo) -> bool:
     return asp is not None and start is not None and asp.effective_from < start
 
 
+def _is_held_back_crosswalk(
+    crosswalk: CrosswalkFile | None, asp: AspFile | None, base: CatalogInfo
+) -> bool:
+    start = base.crosswalk_effective_from
+    return (
+        crosswalk is not None
+        and _is_older_asp(asp, base)
+        and start is not None
+        and crosswalk.effective_from < start
+    )
+
+
 def _held_quarters(base: CatalogInfo) -> str:
     return ", ".join(quarter.quarter for quarter in base.asp_quarters) or base.asp_quarter
 
@@ -276,9 +297,29 @@ def _order_checks(files: Sequence[UpdateFile], base: CatalogInfo) -> tuple[list[
     """
     reasons: list[str] = []
     notes: list[str] = []
+    asp_history = any(
+        item.kind == "asp"
+        and item.effective_from is not None
+        and base.asp_effective_from is not None
+        and item.effective_from < base.asp_effective_from
+        for item in files
+    )
     for item in files:
         old = _base_period(base, item.kind)
         base_start = _base_start(base, item.kind)
+        if (
+            item.kind == "crosswalk"
+            and asp_history
+            and item.effective_from is not None
+            and base_start is not None
+            and item.effective_from < base_start
+        ):
+            notes.append(
+                f"{item.path.name} is {item.kind_name} for {item.period}, older than the one in "
+                f"use ({old}), given with an older ASP payment limit file: it is not used, so "
+                f"the NDCs of the crosswalk in use ({old}) stay"
+            )
+            continue
         if (
             item.kind == "asp"
             and item.effective_from is not None
@@ -330,6 +371,10 @@ def _pairing_notes(files: Sequence[UpdateFile], base: CatalogInfo) -> list[str]:
              and i.effective_from < base.asp_effective_from]  # fmt: skip
     if older:
         given.pop("asp")  # it goes to the price history; the quarter in use stays
+        crosswalk_start = base.crosswalk_effective_from
+        if any(i.kind == "crosswalk" and i.effective_from and crosswalk_start
+               and i.effective_from < crosswalk_start for i in files):  # fmt: skip
+            given.pop("crosswalk")  # held back with it: the crosswalk in use stays
     if "asp" not in given and "crosswalk" not in given:
         return []
     asp = given.get("asp", _base_period(base, "asp"))
@@ -429,10 +474,11 @@ def _complete_sources(
         if asp is not None and plan.asp_history_only:
             history.append(asp)
             asp = None
+        crosswalk = None if plan.crosswalk_held_back else given.crosswalk
         return (
             given.hcpcs or extract_hcpcs(base),
             asp or extract_asp(base),
-            given.crosswalk or extract_crosswalk(base),
+            crosswalk or extract_crosswalk(base),
             given.mue or extract_mue(base),
             history,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -108,16 +109,21 @@ def test_real_quarters_update_in_either_order(cms_dir: Path, order: tuple[str, s
         plan = plan_update(sets[name], library=library)
         older = [reason.split(" ")[0] for reason in plan.reasons]
         if name == "july":  # older than the bundled 2026 catalog, or than the one just used;
-            # an older ASP file is not "older": it adds its quarter to the price history
-            assert older == [sets["july"][0].name, sets["july"][2].name]
+            # an older ASP file is not "older": it adds its quarter to the price history, and
+            # the crosswalk given with it does not replace the newer one in use
+            assert older == [sets["july"][0].name]
+            assert plan.asp_history_only and plan.crosswalk_held_back
+            assert any("the NDCs of the crosswalk in use (2026Q1) stay" in n for n in plan.notes)
         prepared = build_update(plan)
         skips = prepared.summary.skip_lines()
-        assert any(line.startswith(sets[name][2].name) for line in skips)
+        crosswalk_used = sets["2026"][2].name
+        assert any(line.startswith(crosswalk_used) for line in skips)
         commit_update(prepared, accept_older=True)
     with library.open_active() as catalog:
         info = catalog.info()
         expected = ("2019-01", "2026Q1") if order[-1] == "july" else ("2026-01", "2026Q1")
         assert (info.hcpcs_release, info.asp_quarter) == expected  # prices in use: the newest
+        assert info.crosswalk_effective_from == date(2026, 1, 1)  # newer NDCs never replaced
         assert {q.quarter for q in catalog.asp_quarters()} == {"2025Q3", "2026Q1"}
 
 

@@ -292,3 +292,35 @@ def test_update_from_a_broken_user_catalog_starts_from_the_bundled_one(
     assert plan.notes[0].startswith("the bundled catalog is the base of this update")
     active = commit_update(build_update(plan))
     assert active.previous == BUNDLED and active.info.mue_quarter == "2026Q3"
+
+
+def test_an_older_quarters_crosswalk_given_with_its_asp_file_keeps_the_newer_ndcs(
+    library: CatalogLibrary, cms_files: dict[str, Path], next_quarter_catalog: Path
+) -> None:
+    """A past quarter's two ASP files are given to price its dates of service: the payment
+    limits join the history, and the crosswalk in use keeps its newer NDCs (issue 8 item 7:
+    an older quarter's files add that quarter "without replacing newer data")."""
+    library.install_file(next_quarter_catalog)
+    query = "SELECT ndc, hcpcs FROM ndcs ORDER BY ndc, hcpcs"
+    with open_catalog(next_quarter_catalog) as before:
+        ndcs_in_use = before.connection.execute(query).fetchall()
+        crosswalk_start = before.info().crosswalk_effective_from
+    plan = plan_update([cms_files["asp"], cms_files["crosswalk"]], library=library)
+    assert plan.asp_history_only and plan.crosswalk_held_back
+    assert not plan.needs_confirmation  # nothing newer is replaced
+    [note] = [n for n in plan.notes if cms_files["crosswalk"].name in n]
+    assert "it is not used" in note
+    assert not any("CMS publishes both" in n for n in plan.notes)  # no pairing note
+    active = commit_update(build_update(plan))
+    with open_catalog(active.path) as after:
+        assert after.connection.execute(query).fetchall() == ndcs_in_use
+        assert after.info().crosswalk_effective_from == crosswalk_start
+        assert [q.quarter for q in after.asp_quarters()] == ["2026Q2", "2026Q1"]
+
+
+def test_an_older_crosswalk_alone_still_needs_confirmation(
+    library: CatalogLibrary, cms_files: dict[str, Path], next_quarter_catalog: Path
+) -> None:
+    library.install_file(next_quarter_catalog)
+    plan = plan_update([cms_files["crosswalk"]], library=library)
+    assert plan.needs_confirmation and not plan.crosswalk_held_back
