@@ -120,7 +120,9 @@ HCPCS_COLUMNS: Final[dict[str, Column]] = {
     "code": _col("HCPC", "hcpc", "hcpcs", "hcpcscode", "code"),
     "recid": _col("RECID", "recid", "recordid", required=False),
     "long_description": _col("LONG DESCRIPTION", "longdescription", "longdesc"),
-    "short_description": _col("SHORT DESCRIPTION", "shortdescription", "shortdesc", required=False),
+    # Required: every Level II file has it, and CMS's NOC list in the same zip (HCPCS, LONG
+    # DESCRIPTION, ADD DATE, TERM DATE) does not, so that list is never read as the whole file.
+    "short_description": _col("SHORT DESCRIPTION", "shortdescription", "shortdesc"),
     "xref1": _col("XREF1", "xref1", required=False),
     "xref2": _col("XREF2", "xref2", required=False),
     "xref3": _col("XREF3", "xref3", required=False),

@@ -250,9 +250,22 @@ def _with_header(
         raise SourceFileError(
             path,
             f"{where}the header (row {guess.index + 1}) has no {names} {plural} "
-            f"of {KIND_NAMES[expected]}",
+            f"of {KIND_NAMES[expected]}{_noc_list_hint(member or path.name, rows, expected)}",
         )
     return Source(path, member, expected, guess.index, columns, rows, "", ended, archive)
+
+
+def _noc_list_hint(name: str, rows: list[list[str]], expected: Kind) -> str:
+    """A pointer to the right file when CMS's NOC list was given as the HCPCS Level II file."""
+    if expected != "hcpcs":
+        return ""
+    titles = " ".join(cell for row in rows[:HEADER_SEARCH_ROWS] for cell in row[:3])
+    if not normalize_header(name).startswith("noc") and "noc codes" not in titles.lower():
+        return ""
+    return (
+        ": this is CMS's list of NOC codes that comes in the HCPCS zip; give the zip itself "
+        "or its HCPC…ANWEB file"
+    )
 
 
 def _from_workbook(

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from jcalc.catalog.sources.asp import read_asp
 from jcalc.catalog.sources.crosswalk import read_crosswalk
+from jcalc.catalog.sources.errors import SourceFileError
 from jcalc.catalog.sources.hcpcs import read_hcpcs
 from jcalc.catalog.sources.mue import read_mue
 from jcalc.catalog.sources.opening import is_record_line
@@ -174,3 +175,29 @@ def test_mutated_real_rows_are_imported_or_reported(
     assert report.imported == len(read.records)
     assert report.imported + len(report.skipped) + sum(report.set_aside.values()) == data_rows
     assert {row.row - 1 for row in report.skipped} <= set(changed)
+
+
+# The other files of the real HCPCS zips, as a biller who unzipped one might pick them.
+OTHER_HCPCS_MEMBERS = [
+    ("cms-hcpcs-2026jan/january-2026-alpha-numeric-hcpcs-file.zip", "NOC codes_JAN2026.xlsx",
+     "list of NOC codes"),
+    ("cms-hcpcs-2026jan/january-2026-alpha-numeric-hcpcs-file.zip",
+     "HCPC2026_JAN_ANWEB_Transaction Report_12292025.xlsx", "has no"),
+    ("cms-hcpcs-2026jan/january-2026-alpha-numeric-hcpcs-file.zip",
+     "HCPC2026_JAN_ANWEB_Corrections_01122026.xlsx", "no header row"),
+    ("cms-hcpcs-2019/2019-Alpha-Numeric-HCPCS-File.zip", "HCPC2019_Trans_Alpha.xlsx",
+     "no header row"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("zip_name", "member", "message"), OTHER_HCPCS_MEMBERS)
+def test_other_files_of_the_hcpcs_zip_are_not_read_as_the_level_ii_file(
+    cms_dir: Path, tmp_path: Path, zip_name: str, member: str, message: str
+) -> None:
+    """CMS's NOC list (HCPCS, LONG DESCRIPTION, ADD DATE, TERM DATE) once read as the whole
+    HCPCS file: an update with it removed 920 codes from the catalog in use."""
+    with zipfile.ZipFile(cms_dir / zip_name) as archive:
+        path = tmp_path / member
+        path.write_bytes(archive.read(member))
+    with pytest.raises(SourceFileError, match=message):
+        read_hcpcs(path)
