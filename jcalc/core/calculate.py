@@ -543,8 +543,11 @@ def _price_sentences(drug: DrugCode, lines: list[ClaimLine]) -> list[str]:
         return ["No ASP payment limit is published for this code this quarter."]
     units = sum(line.units for line in lines)
     total = sum((line.asp_estimate or Decimal(0) for line in lines), Decimal(0))
+    word = "unit" if units == 1 else "units"
+    rounding = "each line rounded to the cent" if len(lines) > 1 else "rounded to the cent"
+    if any(line.role is LineRole.DISCARDED for line in lines):
+        rounding += "; JW units included"
     return [
         f"ASP estimate: payment limit ${format_decimal(drug.payment_limit)} per unit × "
-        f"{units} units = {format_money(total)} (each line rounded to the cent; JW units "
-        "included)."
+        f"{units} {word} = {format_money(total)} ({rounding})."
     ]

@@ -238,4 +238,4 @@ def descriptor_label(descriptor: Descriptor) -> str:
     if descriptor.kind is DescriptorKind.PER_DOSE:
         return "per dose"
     prefix = "up to " if descriptor.kind is DescriptorKind.UP_TO else ""
-    return f"{prefix}{format_decimal(descriptor.amount.amount)} {descriptor.amount.unit.label}"
+    return f"{prefix}{descriptor.amount}"

@@ -45,9 +45,11 @@ class Unit(Enum):
         self.factor = factor
 
     def plural_label(self, amount: Decimal) -> str:
-        """The label to print after ``amount`` ("1 vial", "2 vials")."""
+        """The label to print after ``amount`` ("1 vial", "2 vials", "1 unit", "2 units")."""
         if self.dimension is Dimension.COUNT and amount != 1:
             return self.label + "s"
+        if self is Unit.UNITS and amount == 1:
+            return "unit"
         return self.label
 
 

@@ -312,7 +312,7 @@ def test_descriptor_labels(conn: sqlite3.Connection) -> None:
     assert labels["J9015"] == "per vial"
     assert labels["J3490"] == "?"
     assert labels["J7030"] == "1000 mL"
-    assert labels["J0585"] == "1 units"
+    assert labels["J0585"] == "1 unit"
 
 
 def test_to_json(conn: sqlite3.Connection) -> None:

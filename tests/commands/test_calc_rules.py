@@ -178,3 +178,21 @@ def test_the_hcpcs_files_modifier_dates_reach_the_engine(capsys, monkeypatch) ->
         ["calc", "J9312", "450 mg", "--340b", "--340b-entity", "non-exempt", "--date", "2024-06-01"]
     )
     assert code == 2 and "JG is not valid on 2024-06-01" in capsys.readouterr().err
+
+
+def test_noridian_jz_infliximab_four_full_vials(capsys) -> None:
+    """Noridian JF Part B "Modifier JZ" claim coding example: a 400 mg dose of infliximab from
+    four 100 mg single-dose vials, priced per 10 mg: J1745-JZ × 40, no JW line."""
+    result = run(capsys, "J1745", "400 mg", "--single-dose", "--package", "4x100 mg")
+    assert [(u, m) for u, m, _ in lines(result)] == [(40, ["JZ"])]
+    assert not any("JW" in step for step in result["explanation"])
+
+
+def test_noridian_no_jw_when_the_waste_is_within_the_billed_unit(capsys) -> None:
+    """Noridian JD "Modifier JZ": a 100 mg single-use vial, 1 UOS = 100 mg, 70 mg given and
+    30 mg discarded: one line of 1 UOS with JZ; billing the 30 mg as JW would be an
+    overpayment."""
+    result = run(capsys, "J0278", "70 mg", "--single-dose", "--package", "100 mg")
+    assert [(u, m) for u, m, _ in lines(result)] == [(1, ["JZ"])]
+    [price] = [step for step in result["explanation"] if step.startswith("ASP estimate")]
+    assert "× 1 unit = " in price and "JW units included" not in price

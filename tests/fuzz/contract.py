@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,10 +19,19 @@ from hypothesis import HealthCheck, settings
 from jcalc import cli
 
 
+def fuzz_scale() -> int:
+    """``JCALC_FUZZ_SCALE`` (default 1): a deeper run multiplies every test's examples by it."""
+    text = os.environ.get("JCALC_FUZZ_SCALE", "1")
+    return int(text) if text.isdigit() and 0 < int(text) <= 1000 else 1
+
+
 def fuzz_settings(examples: int) -> settings:
-    """Bounded for CI: ``examples`` per test, 2 s per example, no example database on disk."""
+    """Bounded for CI: ``examples`` per test, 2 s per example, no example database on disk.
+
+    ``JCALC_FUZZ_SCALE=20 pytest tests/fuzz`` runs twenty times as many, outside CI.
+    """
     return settings(
-        max_examples=examples,
+        max_examples=examples * fuzz_scale(),
         deadline=2000,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
