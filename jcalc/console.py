@@ -134,6 +134,8 @@ ERROR_LOG = "jcalc.log"  # the same file the window logs to
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
 MAX_ERROR_CHARS = 600
+
+
 def error_line(message: str) -> str:
     """``error: …`` on one line: control characters escaped, very long text cut."""
     text = escape_control(message.strip())

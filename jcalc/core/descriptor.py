@@ -14,7 +14,6 @@ from enum import Enum
 from jcalc.core.quantity import (
     Quantity,
     Unit,
-    format_decimal,
     normalize_text,
     parse_amount,
     unit_from_word,

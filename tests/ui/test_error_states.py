@@ -157,6 +157,8 @@ def test_a_half_typed_dose_is_marked_only_when_typing_pauses(qtbot, window: Main
     dose.setText("450")  # and then the biller stops typing
     qtbot.waitUntil(window.dose_panel.errors["dose"].isVisible, timeout=2000)
     assert dose.property("invalid") is True
+
+
 def test_an_input_or_file_error_reaches_the_dialog_in_plain_words(qtbot, window) -> None:
     handler = ExceptionHandler(parent=lambda: window.frame)
     try:
