@@ -269,19 +269,17 @@ def newer_catalog(out: Path) -> Path:
 
 
 def test_older_files_ask_first(qtbot, library, settings, cms_files, tmp_path) -> None:
-    """An older crosswalk would replace the newer one: asked first. The older ASP file given with
-    it replaces nothing: its quarter joins the price history (issue 8 item 7)."""
+    """An older crosswalk given alone would replace the newer one: asked first."""
     library.install_file(newer_catalog(tmp_path / "newer.sqlite"))
     window = show(qtbot, MainWindow(settings=settings))
     assert window.catalog_label.text().startswith("Catalog 2026Q2 (updated ")
     dialog = open_update_dialog(window)
-    dialog.add_files([cms_files["asp"], cms_files["crosswalk"]])
+    dialog.add_files([cms_files["crosswalk"]])
     with qtbot.waitSignal(dialog.confirmationNeeded, timeout=BUILD_TIMEOUT_MS) as asked:
         dialog.start_button.click()
     assert dialog.pages.currentIndex() == PAGE_CONFIRM
     reasons = dialog.reasons_label.text()
     assert asked.args[0].reasons and "asp_ndc_hcpcs_crosswalk_2026q1.csv" in reasons
-    assert "asp_payment_limit_2026q1.csv" not in reasons
     assert "older than the one in the catalog in use" in reasons
     with qtbot.waitSignal(dialog.messageShown) as shown:
         dialog.reject_older_button.click()
@@ -297,8 +295,32 @@ def test_older_files_ask_first(qtbot, library, settings, cms_files, tmp_path) ->
         dialog.accept_button.click()
     active = library.active()
     assert active.quarter == "2026Q2"
-    assert [q.quarter for q in active.info.asp_quarters] == ["2026Q2", "2026Q1"]
     assert active.info.crosswalk_effective_from == date(2026, 1, 1)
+
+
+def test_a_past_quarters_asp_files_replace_nothing(
+    qtbot, library, settings, cms_files, tmp_path
+) -> None:
+    """A past quarter's ASP file and crosswalk: the prices join the history and the crosswalk in
+    use keeps its newer NDCs, so nothing needs confirming (issue 8 item 7)."""
+    library.install_file(newer_catalog(tmp_path / "newer.sqlite"))
+    window = show(qtbot, MainWindow(settings=settings))
+    dialog = open_update_dialog(window)
+    dialog.add_files([cms_files["asp"], cms_files["crosswalk"]])
+    asked: list[object] = []
+    dialog.confirmationNeeded.connect(asked.append)
+    with qtbot.waitSignal(dialog.reviewReady, timeout=BUILD_TIMEOUT_MS):
+        dialog.start_button.click()
+    assert asked == []
+    notes = dialog.notes_label.text()
+    assert "added to the price history" in notes
+    assert "the NDCs of the crosswalk in use (2026Q2) stay" in notes
+    with qtbot.waitSignal(window.catalogReloaded, timeout=5000):
+        dialog.accept_button.click()
+    active = library.active()
+    assert active.quarter == "2026Q2"
+    assert [q.quarter for q in active.info.asp_quarters] == ["2026Q2", "2026Q1"]
+    assert active.info.crosswalk_effective_from == date(2026, 4, 1)
 
 
 def test_a_broken_user_catalog_is_shown_and_restore_bundled_fixes_it(
