@@ -96,10 +96,24 @@ class DesktopApp:
         env = self.environment()
         with self.log.open("wb") as log:
             self.process = subprocess.Popen([str(jcalc_command())], env=env, stdout=log, stderr=log)
-        self.window_id = xdotool(
-            "search", "--sync", "--onlyvisible", "--pid", str(self.process.pid), timeout=timeout
-        ).splitlines()[0]
-        return self.window_id
+        # Polled rather than `search --sync`: xdotool exits 1 when a window it lists vanishes
+        # during the search (a tooltip, the first frame's transient), which is not a failure.
+        deadline = time.monotonic() + timeout
+        search = ["xdotool", "search", "--onlyvisible", "--pid", str(self.process.pid)]
+        while True:
+            found = subprocess.run(search, capture_output=True, text=True, timeout=timeout)
+            if found.returncode == 0 and found.stdout.strip():
+                self.window_id = found.stdout.split()[0]
+                return self.window_id
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                reason = (
+                    f"jcalc exited with {self.process.returncode}"
+                    if self.process.poll() is not None
+                    else f"no visible window after {timeout:.0f} s"
+                )
+                log_text = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
+                raise RuntimeError(f"{reason}; xdotool: {found.stderr.strip()}; log: {log_text}")
+            time.sleep(0.05)
 
     def stop(self) -> None:
         """End the program (it owns nothing outside ``home``)."""
