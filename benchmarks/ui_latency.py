@@ -11,11 +11,14 @@ benchmark records
 * key handling: how long one keystroke takes to process (typing must never stall);
 * work: from the timer firing to the results view or the preview pane having been updated and
   repainted;
-* felt: from the last keystroke to that repaint (delay + work), what the biller sees.
+* felt: from the last keystroke to that repaint (delay + work), what the biller sees;
+* pick: from picking a code (what Enter on a result does) until the window has laid out and
+  painted the drug. The dose is typed after that, as a biller who reads the drug first does;
+  typed into a window still busy with the pick, the dose would be charged the pick's work.
 
-The last line is ``ui p50_ms=… p99_ms=… felt_search_p99_ms=… felt_dose_p99_ms=…``: the work of
-both paths, then what the biller feels (targets: felt p99 ≤ 50 ms for search, ≤ 60 ms for the
-dose).
+The last line is ``ui p50_ms=… p99_ms=… felt_search_p99_ms=… felt_dose_p99_ms=… pick_p99_ms=…``:
+the work of both paths, then what the biller feels (targets: felt p99 ≤ 50 ms for search, ≤ 60 ms
+for the dose), then the pick.
 """
 
 from __future__ import annotations
@@ -147,6 +150,59 @@ def measure(
     return (done - fired) * 1000, (done - last_key) * 1000
 
 
+class Settle(QObject):
+    """Counts the layout and paint events the whole application handles."""
+
+    KINDS = (QEvent.Type.LayoutRequest, QEvent.Type.UpdateRequest, QEvent.Type.Paint)
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__()
+        self.seen = 0
+        self.app = app
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in self.KINDS:
+            self.seen += 1
+        return False
+
+    def wait(self, loop: QEventLoop) -> None:
+        """Handle events until a pass lays out and paints nothing more."""
+        while True:
+            before = self.seen
+            loop.processEvents()
+            if self.seen == before:
+                return
+
+    def close(self) -> None:
+        self.app.removeEventFilter(self)
+
+
+def measure_pick(
+    loop: QEventLoop,
+    app: QApplication,
+    window: MainWindow,
+    code: str,
+    ndc: str | None,
+    container: ContainerType,
+) -> float:
+    """Pick ``code`` as Enter on a result does and wait until the window is laid out and
+    painted; ms.
+
+    The biller sees the drug (its NDC table) before typing its dose, so the dose is timed from
+    there: the pick's own relayout is this figure, not the dose's."""
+    settle = Settle(app)
+    start = time.perf_counter()
+    try:
+        window.pick_code(code, ndc=ndc)
+        window.dose_panel.set_container_type(container)
+        window.flush()
+        settle.wait(loop)
+        return (time.perf_counter() - start) * 1000
+    finally:
+        settle.close()
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
@@ -187,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     search_felt: list[float] = []
     dose_work: list[float] = []
     dose_felt: list[float] = []
+    pick_ms: list[float] = []
     slowest: list[tuple[float, str]] = []
 
     for round_number in range(args.rounds + 1):  # round 0 warms up and is not counted
@@ -201,9 +258,9 @@ def main(argv: list[str] | None = None) -> int:
                 search_felt.append(felt)
                 slowest.append((work, f"search {query!r}"))
         for code, ndc, container, doses in DOSE_CASES:
-            window.pick_code(code, ndc=ndc)
-            window.dose_panel.set_container_type(container)
-            window.flush()
+            pick = measure_pick(loop, app, window, code, ndc, container)
+            if round_number:
+                pick_ms.append(pick)
             for dose in doses:
                 work, felt = measure(
                     loop, window, window.dose_panel.dose_edit, dose, calc_timer,
@@ -228,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     print(describe("key handling (one keystroke)", key_ms))
     print(describe("search work (query → results repainted)", search_work))
     print(describe("search felt (last key → results repainted)", search_felt))
+    print(describe("pick (Enter on a result → drug panel repainted)", pick_ms))
     print(describe("dose work (dose → preview repainted)", dose_work))
     print(describe("dose felt (last key → preview repainted)", dose_felt))
     top = sorted(slowest, reverse=True)[:5]
@@ -239,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         f"felt_search_p50_ms={statistics.median(search_felt):.2f} "
         f"felt_search_p99_ms={percentile(search_felt, 0.99):.2f} "
         f"felt_dose_p50_ms={statistics.median(dose_felt):.2f} "
-        f"felt_dose_p99_ms={percentile(dose_felt, 0.99):.2f}"
+        f"felt_dose_p99_ms={percentile(dose_felt, 0.99):.2f} "
+        f"pick_p99_ms={percentile(pick_ms, 0.99):.2f}"
     )
     return 0
 

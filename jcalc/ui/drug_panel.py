@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -39,6 +40,7 @@ from jcalc.ui.ndc_model import (
     COL_LABELER,
     COL_NDC,
     COL_PACKAGE,
+    COLUMN_TITLES,
     NdcTableModel,
     is_ndc,
 )
@@ -198,8 +200,10 @@ class DrugPanel(QWidget):
             self.ndc_view.fontMetrics().height() + 6
         )
         header = self.ndc_view.horizontalHeader()
-        header.setSectionResizeMode(COL_NDC, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_PACKAGE, QHeaderView.ResizeMode.ResizeToContents)
+        # NDC and Package are fitted to their texts on each pick (_fit_columns): Qt's
+        # ResizeToContents would ask the model for every cell again on each relayout.
+        header.setSectionResizeMode(COL_NDC, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_PACKAGE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_BRAND, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_LABELER, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_LABELER, 110)
@@ -287,6 +291,7 @@ class DrugPanel(QWidget):
                 self.mue.setText(mue_text(drug))
                 self.update_dates(drug, day)
                 self.ndc_model.set_products(products, drug.descriptor)
+            self._fit_columns()
             ndcs, others = self.ndc_model.counts()
             self.ndc_label.setText(ndc_count_text(ndcs, others) if drug is not None else "NDCs")
             self.clear_ndc_button.setEnabled(ndcs > 0)
@@ -337,6 +342,21 @@ class DrugPanel(QWidget):
         if not drug.valid_on(day):
             text = f'<span style="color:#b71c1c; font-weight:bold">{text}</span>'
         self.dates.setText(text)
+
+    def _fit_columns(self) -> None:
+        """Make the NDC and Package columns as wide as their longest text and their title."""
+        view, header = self.ndc_view, self.ndc_view.horizontalHeader()
+        cell_metrics, title_metrics = view.fontMetrics(), header.fontMetrics()
+        style = view.style()
+        cell_margin = 2 * (
+            style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        )
+        title_margin = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        for column in (COL_NDC, COL_PACKAGE):
+            texts = self.ndc_model.column_texts(column)
+            widest = max((cell_metrics.horizontalAdvance(text) for text in texts), default=0)
+            title = title_metrics.horizontalAdvance(COLUMN_TITLES[column]) + title_margin
+            header.resizeSection(column, max(widest + cell_margin, title) + 4)
 
     def select_ndc(self, ndc11: str | None) -> None:
         """Highlight the row of ``ndc11`` (None or unknown: no row) without emitting ndcPicked."""

@@ -54,15 +54,33 @@ class NdcTableModel(ObjectTableModel[NdcProduct]):
     """The products of one code, replaced as a whole by :meth:`set_products`."""
 
     column_titles = COLUMN_TITLES
+    cell_roles = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, NDC_ROLE})
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._descriptor: Descriptor | None = None
+        self._texts: list[tuple[str, ...]] = []  # per row, the text of each column
 
     def set_products(self, products: Sequence[NdcProduct], descriptor: Descriptor | None) -> None:
         """Show ``products``; ``descriptor`` turns billing units per item into drug content."""
         self._descriptor = descriptor
         self.set_rows(products)
+
+    def _rows_replaced(self) -> None:
+        self._texts = [self._row_texts(product) for product in self._objects]
+
+    def _row_texts(self, product: NdcProduct) -> tuple[str, ...]:
+        texts = {
+            COL_NDC: _ndc_text(product.ndc) if is_ndc(product) else f"{product.ndc} (not an NDC)",
+            COL_PACKAGE: package_text(product, self._descriptor),
+            COL_BRAND: product.drug_name,
+            COL_LABELER: product.labeler,
+        }
+        return tuple(texts[column] for column in range(len(COLUMN_TITLES)))
+
+    def column_texts(self, column: int) -> list[str]:
+        """The text of ``column`` on every row."""
+        return [texts[column] for texts in self._texts]
 
     def product(self, row: int) -> NdcProduct | None:
         """The product on ``row``, or None."""
@@ -91,12 +109,5 @@ class NdcTableModel(ObjectTableModel[NdcProduct]):
         if role == NDC_ROLE:
             return obj.ndc if is_ndc(obj) else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == COL_NDC:
-                return _ndc_text(obj.ndc) if is_ndc(obj) else f"{obj.ndc} (not an NDC)"
-            if column == COL_BRAND:
-                return obj.drug_name
-            if column == COL_PACKAGE:
-                return package_text(obj, self._descriptor)
-            if column == COL_LABELER:
-                return obj.labeler
+            return self._texts[row][column]
         return None

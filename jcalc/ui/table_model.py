@@ -22,6 +22,9 @@ class ObjectTableModel(QAbstractTableModel, Generic[T]):
     """Rows of objects of one kind, in a fixed set of columns (a flat table)."""
 
     column_titles: ClassVar[tuple[str, ...]] = ()
+    # The roles :meth:`cell` answers (None: any). A view asks for a dozen roles per cell on
+    # every paint; the others are answered here without looking at the row.
+    cell_roles: ClassVar[frozenset[int] | None] = None
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +77,8 @@ class ObjectTableModel(QAbstractTableModel, Generic[T]):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """The row's object under OBJECT_ROLE, else what :meth:`cell` gives."""
+        if role != OBJECT_ROLE and self.cell_roles is not None and role not in self.cell_roles:
+            return None
         if not index.isValid():
             return None
         row, column = index.row(), index.column()

@@ -8,10 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
 
 from jcalc.catalog.store import AspQuarter, QuarterPrice
 from jcalc.core.drug import NdcProduct
 from jcalc.ui.drug_panel import DrugPanel, ndc_count_text, quarter_price_text
+from jcalc.ui.ndc_model import COL_NDC, COL_PACKAGE
 from tests.ui.conftest import type_search
 
 Q1 = AspQuarter("2026Q1", date(2026, 1, 1), date(2026, 3, 31))
@@ -93,3 +95,18 @@ def test_a_code_with_only_another_identifier_says_so(qtbot, window) -> None:
         == "No NDC of this code in the ASP crosswalk · other product identifiers: 1 (not NDCs)"
     )
     assert not window.drug_panel.clear_ndc_button.isEnabled()
+
+
+def test_the_ndc_and_package_columns_fit_every_row(qtbot, window) -> None:
+    """No NDC or package size is cut short, on rows far below the fold too (J1885 has 70
+    products); the widths are worked out once per pick, not by Qt on every relayout."""
+    type_search(qtbot, window, "J1885")
+    view = window.drug_panel.ndc_view
+    assert window.drug_panel.ndc_model.rowCount() > 40
+    header = view.horizontalHeader()
+    for column in (COL_NDC, COL_PACKAGE):
+        assert header.sectionResizeMode(column) is QHeaderView.ResizeMode.Interactive
+        assert view.sizeHintForColumn(column) <= header.sectionSize(column)
+    type_search(qtbot, window, "J9312")  # a code with shorter texts: the columns narrow again
+    assert view.sizeHintForColumn(COL_PACKAGE) <= header.sectionSize(COL_PACKAGE)
+    assert header.sectionSize(COL_PACKAGE) < view.sizeHintForColumn(COL_PACKAGE) + 20
