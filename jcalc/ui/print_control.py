@@ -150,27 +150,53 @@ class PrintControl(QObject):
             keep=w.dialogs.keep,
         )
 
-    def _copy(self, text: str, what: str) -> None:
+    def _copy(self, summary: ClaimSummary, text: str, copied: str) -> None:
+        """Put ``text`` on the clipboard and say what was ``copied``, and whether the claim is
+        ready: lines pasted into a claim while a problem blocks it would be denied."""
         w = self.w
-        if not text:
-            w.show_message(f"Nothing to copy: the visit has no {what} yet.", error=True)
-            return
         QApplication.clipboard().setText(text)
-        count = text.count("\n")
-        w.show_message(f"Copied {what} ({count} line{'s' if count != 1 else ''}) to the clipboard.")
+        blocking = w.visit.blocking_problems(summary)
+        if blocking:
+            w.show_message(
+                f"Copied {copied} to the clipboard, but the claim is not ready: "
+                + "; ".join(blocking)
+                + ".",
+                error=True,
+            )
+        else:
+            w.show_message(f"Copied {copied} to the clipboard.")
 
     @Slot()
     def on_copy_lines_requested(self) -> None:
         """Ctrl+Shift+C: the claim lines as tab-separated text, a header row first."""
-        self.w.flush()
-        lines = self.w.summary().lines
-        self._copy(claim_lines_tsv(lines) if lines else "", "claim lines")
+        w = self.w
+        w.flush()
+        summary = w.summary()
+        count = len(summary.lines)
+        if not count:
+            w.show_message("Nothing to copy: the visit has no claim lines yet.", error=True)
+            return
+        copied = f"{count} claim line{'s' if count != 1 else ''} and a header row"
+        self._copy(summary, claim_lines_tsv(summary.lines), copied)
 
     @Slot()
     def on_copy_shaded_requested(self) -> None:
         """The CMS-1500 item 24 shaded-line text alone, one line per claim line with an NDC."""
-        self.w.flush()
-        self._copy(shaded_text(self.w.summary().lines), "shaded-line text")
+        w = self.w
+        w.flush()
+        summary = w.summary()
+        text = shaded_text(summary.lines)
+        if not text:
+            w.show_message(
+                "Nothing to copy: no claim line of the visit has an NDC, so there is no "
+                "shaded-line text.",
+                error=True,
+            )
+            return
+        count = text.count("\n")
+        self._copy(
+            summary, text, f"the shaded-line text of {count} line{'s' if count != 1 else ''}"
+        )
 
     @Slot()
     def on_history_requested(self) -> None:

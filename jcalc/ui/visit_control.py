@@ -90,18 +90,28 @@ class VisitControl(QObject):
         w.preview.show_summary(summary)
         w.previewUpdated.emit()
 
-    def _show_glance(self, summary: ClaimSummary) -> None:
-        w = self.w
+    def _glance_rows(self, summary: ClaimSummary) -> list[GlanceRow]:
         day = summary.date_of_service
         rows = [
-            GlanceRow(drug_glance(item.calculation, day)) for item in w.encounter_model.drug_items()
+            GlanceRow(drug_glance(item.calculation, day))
+            for item in self.w.encounter_model.drug_items()
         ]
-        current = w.entry.last_good
+        current = self.w.entry.last_good
         if current is not None:
             rows.append(GlanceRow(drug_glance(current, day), entering=True))
-        w.glance.show_visit(
+        return rows
+
+    def _show_glance(self, summary: ClaimSummary) -> None:
+        rows = self._glance_rows(summary)
+        self.w.glance.show_visit(
             rows, totals_text(summary.lines), visit_problems(summary.encounter_warnings)
         )
+
+    def blocking_problems(self, summary: ClaimSummary) -> list[str]:
+        """The problems of ``summary`` that block the claim, each once (the glance shows them)."""
+        problems = [p for row in self._glance_rows(summary) for p in row.glance.problems]
+        problems += visit_problems(summary.encounter_warnings)
+        return list(dict.fromkeys(p.text for p in problems if p.blocking))
 
     def recompute(self, day: date) -> None:
         """Work out the visit's drugs again for a new date of service."""

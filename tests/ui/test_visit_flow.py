@@ -135,9 +135,31 @@ def test_copy_claim_lines_as_tab_separated_text(qtbot, window: MainWindow) -> No
     assert copied == claim_lines_tsv(window.summary().lines)
     assert "J9312\t\t45\t50242005306\tML\t45\tN450242005306   ML45\t" in copied
     assert "J9312\tJW\t5\t50242005306\tML\t5\tN450242005306   ML5\t" in copied
-    assert "Copied claim lines (3 lines)" in window.messages.current
+    assert window.messages.current == (
+        "Copied 2 claim lines and a header row to the clipboard."
+    )  # the header row is not counted as a claim line
     window.glance.copy_shaded_button.click()
     assert QApplication.clipboard().text() == "N450242005306   ML45\nN450242005306   ML5\n"
+    assert window.messages.current == "Copied the shaded-line text of 2 lines to the clipboard."
+
+
+def test_copying_lines_that_a_problem_blocks_says_so(qtbot, window: MainWindow) -> None:
+    """Lines pasted into a claim while the glance shows a blocking problem would be denied:
+    the copy happens, and the message names the problem in the error style."""
+    enter(qtbot, window, "J9312", "450 mg")  # no container type: JW/JZ cannot be set
+    window.glance.copy_lines_button.click()
+    assert QApplication.clipboard().text() == claim_lines_tsv(window.summary().lines)
+    message = window.messages.current
+    assert message.startswith(
+        "Copied 1 claim line and a header row to the clipboard, but the claim is not ready: "
+        "container unknown"
+    )
+    assert "#b71c1c" in window.messages.label.styleSheet()  # the error style
+    window.glance.copy_shaded_button.click()  # no NDC picked: no shaded-line text
+    assert window.messages.current == (
+        "Nothing to copy: no claim line of the visit has an NDC, so there is no shaded-line "
+        "text."
+    )
 
 
 def test_delete_removes_the_selected_entry_of_the_visit(qtbot, window: MainWindow) -> None:
