@@ -253,6 +253,10 @@ def _lay_out(frame: WindowFrame, parts: Contents) -> None:
     layout.addWidget(main, 1)
     layout.addWidget(parts.messages)
     frame.setCentralWidget(central)  # deletes the frame's placeholder
+    # Shown now, not by the show Qt queues for a child added to a visible window: a window
+    # manager activating the frame in between would find the focus widget hidden and leave
+    # the window with no focus at all (seen under openbox about one start in ten).
+    central.show()
     parts.search_box.show()  # moving it hid it
     # Always, not only when the frame had it: the frame may not be active yet (a window manager
     # activates it later), and moving the field cleared the window's focus widget.
