@@ -157,8 +157,7 @@ def test_copying_lines_that_a_problem_blocks_says_so(qtbot, window: MainWindow) 
     assert "#b71c1c" in window.messages.label.styleSheet()  # the error style
     window.glance.copy_shaded_button.click()  # no NDC picked: no shaded-line text
     assert window.messages.current == (
-        "Nothing to copy: no claim line of the visit has an NDC, so there is no shaded-line "
-        "text."
+        "Nothing to copy: no claim line of the visit has an NDC, so there is no shaded-line text."
     )
 
 
