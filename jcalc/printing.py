@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QTextDocument,
+    QTextOption,
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
@@ -42,6 +43,9 @@ log = logging.getLogger(__name__)
 
 PAGE_MARGIN_MM = 12.7
 PDF_RESOLUTION = 300
+# Lines break between words only, never inside a code or an amount ("$3,364.4" / "3"): a table
+# too wide for its page or pane gets wider instead (the preview pane then scrolls sideways).
+SUMMARY_WRAP = QTextOption.WrapMode.WordWrap
 MIN_SCALE = 0.6  # below this the text gets too small to read: go on to a second page instead
 PAGE_SIZE_IDS = {
     "Letter": QPageSize.PageSizeId.Letter,
@@ -88,6 +92,9 @@ def summary_document(summary: ClaimSummary) -> QTextDocument:
     font = QGuiApplication.font()
     font.setPointSizeF(9.5)
     document.setDefaultFont(font)
+    option = document.defaultTextOption()
+    option.setWrapMode(SUMMARY_WRAP)
+    document.setDefaultTextOption(option)
     document.setHtml(render_summary_html(summary))
     return document
 

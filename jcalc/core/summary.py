@@ -264,7 +264,8 @@ p { margin-top: 2px; margin-bottom: 2px; }
 .warn { color: #8a1c00; }
 .shaded { font-family: "Courier New", "DejaVu Sans Mono", monospace; white-space: pre; }
 th { background-color: #e6e6e6; text-align: left; font-weight: bold; }
-td.num, th.num { text-align: right; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td.qty, td.code { white-space: nowrap; }
 .jw { background-color: #fff4d6; }
 .total { font-weight: bold; }
 """
@@ -327,13 +328,14 @@ def _lines_table(lines: Sequence[ClaimLine]) -> list[str]:
         cells = [
             f"<b>{_e(_line_code(line))}</b> <span class=muted>{_e(_role_text(line))}</span>",
             f'<td class="num">{_e(_units(line.units))}</td>',
-            f"<td>{_e(ndc_quantity_text(line) or ('quantity unknown' if line.ndc else '—'))}</td>",
+            f'<td class="qty">'
+            f"{_e(ndc_quantity_text(line) or ('quantity unknown' if line.ndc else '—'))}</td>",
             f'<td class="num">{_e(asp)}</td>',
         ]
         if with_charge:
             charge = format_money(line.charge) if line.charge is not None else ""
             cells.append(f'<td class="num">{_e(charge)}</td>')
-        out.append(f"<tr{row_class}><td>{cells[0]}</td>{''.join(cells[1:])}</tr>")
+        out.append(f'<tr{row_class}><td class="code">{cells[0]}</td>{"".join(cells[1:])}</tr>')
         if line.ndc:
             shaded = line.shaded_line
             detail = f"NDC {_e(format_ndc(line.ndc))}"
@@ -376,7 +378,7 @@ def _administration_html(codes: Sequence[AdministrationCode]) -> list[str]:
     ]
     for code in codes:
         out.append(
-            f"<tr><td><b>{_e(code.code)}</b></td><td>{_e(code.label)}</td>"
+            f'<tr><td class="code"><b>{_e(code.code)}</b></td><td>{_e(code.label)}</td>'
             f'<td class="num">{_e(_units(code.units))}</td></tr>'
         )
     out.append("</table>")

@@ -35,6 +35,7 @@ from jcalc.catalog.store import QuarterPrice
 from jcalc.core.descriptor import DescriptorKind
 from jcalc.core.drug import DrugCode, NdcProduct
 from jcalc.core.quantity import format_decimal
+from jcalc.ui.fit_scroll_area import FitScrollArea
 from jcalc.ui.ndc_model import (
     COL_BRAND,
     COL_LABELER,
@@ -236,11 +237,19 @@ class DrugPanel(QWidget):
         ndc_bar = QHBoxLayout()
         ndc_bar.addWidget(self.ndc_label, 1)
         ndc_bar.addWidget(self.clear_ndc_button)
+        about = QWidget(self)
+        about.setObjectName("drugAbout")
+        about_layout = QVBoxLayout(about)
+        about_layout.setContentsMargins(0, 0, 0, 0)
+        about_layout.setSpacing(4)
+        about_layout.addLayout(title_row)
+        about_layout.addLayout(form)
+        self.about_area = FitScrollArea(about, self)
+        self.about_area.setObjectName("drugAboutArea")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addLayout(title_row)
-        layout.addLayout(form)
+        layout.addWidget(self.about_area)
         layout.addLayout(ndc_bar)
         layout.addWidget(self.ndc_view, 1)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSizeF, Qt, Signal, Slot
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (
 
 from jcalc.core.summary import ClaimSummary, render_summary_html
 from jcalc.ui.widgets import INVALID_STYLE
+
+SIDEWAYS_SLACK_PX = 2  # Qt's table layout can round a full-width table a pixel over
 
 
 class PreviewPanel(QWidget):
@@ -65,7 +68,12 @@ class PreviewPanel(QWidget):
         self.pane = QTextBrowser(self)
         self.pane.setObjectName("previewPane")
         self.pane.setOpenLinks(False)
-        self.pane.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps
+        # As printed (jcalc.printing.SUMMARY_WRAP, not imported: the window starts without
+        # print support): lines break between words, never inside a code or an amount.
+        self.pane.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        # Text wraps to the pane; a lines table wider than a narrow pane scrolls sideways
+        # (_on_document_size_changed: not for the pixel Qt's table layout rounds over).
+        self.pane.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pane.setAccessibleName("Claim-line preview")
 
         self.print_preview_button = QPushButton("Pre&view…", self)
@@ -102,6 +110,9 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.pane, 1)
         layout.addLayout(buttons)
 
+        self.pane.document().documentLayout().documentSizeChanged.connect(
+            self._on_document_size_changed
+        )
         self.reference_edit.textChanged.connect(self._on_reference_edit_text_changed)
         self.patient_edit.textChanged.connect(self._on_patient_edit_text_changed)
         self.print_preview_button.clicked.connect(self._on_print_preview_button_clicked)
@@ -150,6 +161,15 @@ class PreviewPanel(QWidget):
         self.pdf_button.setToolTip(
             "Save the summary as a one-page PDF (Ctrl+S)" if enabled else reason
         )
+
+    @Slot(QSizeF)
+    def _on_document_size_changed(self, size: QSizeF) -> None:
+        wider = size.width() > self.pane.viewport().width() + SIDEWAYS_SLACK_PX
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if wider else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        if self.pane.horizontalScrollBarPolicy() != policy:
+            self.pane.setHorizontalScrollBarPolicy(policy)
 
     @Slot(str)
     def _on_reference_edit_text_changed(self, text: str) -> None:

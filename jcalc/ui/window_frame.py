@@ -108,7 +108,7 @@ class WindowFrame(QMainWindow):
         for title in MENU_TITLES:  # the full window puts its menus here (see _build_actions)
             self.menuBar().addMenu(title).setEnabled(False)
 
-        self.setMinimumSize(780, 520)
+        self.setMinimumSize(1000, 600)
         self.resize(1340, 720)
         if not self.settings.window_geometry.isEmpty():
             self.restoreGeometry(self.settings.window_geometry)

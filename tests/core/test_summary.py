@@ -116,7 +116,7 @@ def test_numbers_carry_their_units() -> None:
     assert cells, markup
     for cell in cells:  # units, ASP estimates and charges: never a bare number
         assert re.fullmatch(r"[\d,]+ units?|\$[\d,]+\.\d\d", cell), cell
-    quantities = re.findall(r"<td>(\d[^<]*)</td>", markup)
+    quantities = re.findall(r"<td class=\"qty\">(\d[^<]*)</td>", markup)
     assert quantities == ["45 mL (ML45)", "5 mL (ML5)"]
 
 

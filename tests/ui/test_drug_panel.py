@@ -7,8 +7,9 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QHeaderView, QLabel
 
 from jcalc.catalog.store import AspQuarter, QuarterPrice
 from jcalc.core.drug import NdcProduct
@@ -110,3 +111,41 @@ def test_the_ndc_and_package_columns_fit_every_row(qtbot, window) -> None:
     type_search(qtbot, window, "J9312")  # a code with shorter texts: the columns narrow again
     assert view.sizeHintForColumn(COL_PACKAGE) <= header.sectionSize(COL_PACKAGE)
     assert header.sectionSize(COL_PACKAGE) < view.sizeHintForColumn(COL_PACKAGE) + 20
+
+
+@pytest.mark.parametrize(
+    ("code", "dose"),
+    [("J2312", "0.4 mg"), ("J1830", "0.25 mg"), ("Q0235", "1 mg"), ("J9312", "450 mg")],
+)  # long names and descriptions (J1830's is the longest of the J codes), wrapped lines
+def test_at_the_smallest_window_size_no_text_is_drawn_over_another(
+    qtbot, window, code: str, dose: str
+) -> None:
+    """At the old minimum (780 × 520) the drug panel got less height than its wrapped lines
+    need: the ASP line was drawn under the MUE line and labels were cut ("Date of se"). The
+    window cannot be made that small any more; at its minimum every label gets its height."""
+    frame = window.frame
+    frame.resize(frame.minimumSize())
+    type_search(qtbot, window, code)
+    window.dose_panel.dose_edit.setText(dose)
+    window.flush()
+    qtbot.wait(50)  # the relayout
+    labels = [
+        label
+        for label in window.drug_panel.findChildren(QLabel) + window.dose_panel.findChildren(QLabel)
+        if label.isVisible() and label.text()
+    ]
+    assert len(labels) > 15
+    for label in labels:
+        need = (
+            label.heightForWidth(label.width()) if label.wordWrap() else label.sizeHint().height()
+        )
+        assert label.height() >= need, (label.objectName(), label.text())
+        if not label.wordWrap():
+            assert label.width() >= label.minimumSizeHint().width(), label.text()
+    frames = [  # what is seen of each label (a scroll area may hide part of it), in the window
+        label.visibleRegion().boundingRect().translated(label.mapTo(frame, QPoint()))
+        for label in labels
+    ]
+    for i, first in enumerate(frames):
+        for second in frames[i + 1 :]:
+            assert not first.intersects(second), (first, second)

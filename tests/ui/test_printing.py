@@ -10,10 +10,12 @@ import sys
 import unicodedata
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QFileDialog
 
@@ -23,6 +25,7 @@ from jcalc.core.summary import render_summary_html, summary_from_calculations
 from jcalc.printing import PrintError, summary_document, write_pdf
 from jcalc.service import CalcInput, calculate_from_text
 from jcalc.ui import MainWindow
+from jcalc.ui.preview import PreviewPanel
 from tests.ui.conftest import IN_QUARTER, type_search
 
 
@@ -218,3 +221,52 @@ def test_a_printer_that_cannot_open_is_reported_in_place(qtbot, window, tmp_path
     assert exceptions == []
     assert "Could not print: " in window.preview.notice.text()
     assert "No such file or directory" in window.preview.notice.text()
+
+
+# A code with its modifiers, an amount, units, an NDC quantity: never split over two lines.
+WHOLE = re.compile(
+    r"^([A-Z]\d{4}(-[A-Z0-9]{2})*|\$[\d,]+\.\d\d|[\d,]+\sunits?|[\d.]+\s\w+\s\(\w+\))$"
+)
+
+
+def broken_pieces(document: QTextDocument) -> tuple[int, list[list[str]]]:
+    """(codes and figures found, those laid out over more than one line, as their lines)."""
+    found, broken = 0, []
+    block = document.begin()
+    while block.isValid():
+        text, layout = block.text(), block.layout()
+        lines = [
+            text[layout.lineAt(i).textStart() :][: layout.lineAt(i).textLength()]
+            for i in range(layout.lineCount())
+        ]
+        for word in re.split(r" (?=[a-z(])", text.strip()):  # "J9312-JW discarded (JW)"
+            if WHOLE.match(word):
+                found += 1
+                if not any(word in line for line in lines):
+                    broken.append(lines)
+        block = block.next()
+    return found, broken
+
+
+@pytest.mark.parametrize("width", [200, 260, 340, 420, 600])
+def test_no_code_or_figure_of_the_summary_is_broken_over_two_lines(
+    qtbot, bundled_catalog, width
+) -> None:
+    """In a narrow preview pane Qt broke "$3,364.43" into "$3,364.4" and "3", and J9312 into
+    "J931" and "2", which read as another amount and another code. Lines now break between
+    words only; a table wider than the pane makes it scroll sideways."""
+    more = CalcInput(
+        code="J1100", dose="10 mg", date_of_service=IN_QUARTER, charge_per_unit=Decimal("12.50")
+    )
+    summary = jw_visit(bundled_catalog, more)
+    document = summary_document(summary)
+    document.setTextWidth(width)
+    document.size()  # lays the document out
+    found, broken = broken_pieces(document)
+    assert found >= 11 and broken == []
+    pane = PreviewPanel()
+    qtbot.addWidget(pane)
+    pane.show_summary(summary)
+    pane.pane.document().setTextWidth(width)
+    pane.pane.document().size()
+    assert broken_pieces(pane.pane.document()) == (found, [])

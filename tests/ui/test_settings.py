@@ -99,7 +99,7 @@ def test_window_geometry_and_splitters_are_remembered(qtbot, bundled_catalog) ->
     qtbot.addWidget(first.frame)
     first.show()
     qtbot.waitExposed(first)
-    first.frame.resize(790, 640)  # within the offscreen screen (800 × 800)
+    first.frame.resize(1040, 640)  # within the 1366 × 768 screen, above the minimum size
     first.parts.main_splitter.setSizes([200, 260, 300])
     sizes = first.parts.main_splitter.sizes()
     first.close()
@@ -109,7 +109,7 @@ def test_window_geometry_and_splitters_are_remembered(qtbot, bundled_catalog) ->
     qtbot.addWidget(second.frame)
     second.show()
     qtbot.waitExposed(second)
-    assert (second.frame.width(), second.frame.height()) == (790, 640)
+    assert (second.frame.width(), second.frame.height()) == (1040, 640)
     assert second.parts.main_splitter.sizes() == sizes
     assert bundled_catalog.code("J9312") is not None  # a borrowed catalog stays open
 
