@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSizeF, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -72,7 +72,7 @@ class PreviewPanel(QWidget):
         # print support): lines break between words, never inside a code or an amount.
         self.pane.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         # Text wraps to the pane; a lines table wider than a narrow pane scrolls sideways
-        # (_on_document_size_changed: not for the pixel Qt's table layout rounds over).
+        # (_fit_sideways: not for the pixel Qt's table layout rounds over).
         self.pane.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pane.setAccessibleName("Claim-line preview")
 
@@ -110,9 +110,15 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.pane, 1)
         layout.addLayout(buttons)
 
+        # Checked once the pane and its document have settled (either can change last).
+        self._sideways_timer = QTimer(self)
+        self._sideways_timer.setSingleShot(True)
+        self._sideways_timer.setInterval(0)
+        self._sideways_timer.timeout.connect(self._fit_sideways)
         self.pane.document().documentLayout().documentSizeChanged.connect(
-            self._on_document_size_changed
+            self._sideways_timer.start
         )
+        self.pane.viewport().installEventFilter(self)
         self.reference_edit.textChanged.connect(self._on_reference_edit_text_changed)
         self.patient_edit.textChanged.connect(self._on_patient_edit_text_changed)
         self.print_preview_button.clicked.connect(self._on_print_preview_button_clicked)
@@ -162,11 +168,19 @@ class PreviewPanel(QWidget):
             "Save the summary as a one-page PDF (Ctrl+S)" if enabled else reason
         )
 
-    @Slot(QSizeF)
-    def _on_document_size_changed(self, size: QSizeF) -> None:
-        wider = size.width() > self.pane.viewport().width() + SIDEWAYS_SLACK_PX
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """A new pane width may make the lines table fit, or no longer fit."""
+        if event.type() == QEvent.Type.Resize:
+            self._sideways_timer.start()
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _fit_sideways(self) -> None:
+        over = self.pane.document().size().width() - self.pane.viewport().width()
         policy = (
-            Qt.ScrollBarPolicy.ScrollBarAsNeeded if wider else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if over > SIDEWAYS_SLACK_PX
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         )
         if self.pane.horizontalScrollBarPolicy() != policy:
             self.pane.setHorizontalScrollBarPolicy(policy)
