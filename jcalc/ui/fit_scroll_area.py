@@ -3,9 +3,9 @@ is too small: wrapped lines are never squeezed into each other."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QWidget
 
 
 class FitScrollArea(QScrollArea):
@@ -18,6 +18,9 @@ class FitScrollArea(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps
         self.setWidgetResizable(True)
         self.setWidget(contents)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         """The contents' height at the width they have (wrapped lines included)."""
@@ -27,6 +30,13 @@ class FitScrollArea(QScrollArea):
             width = self.viewport().width() or contents.sizeHint().width()
             hint.setHeight(contents.heightForWidth(width) + 2 * self.frameWidth())
         return hint
+
+    @Slot(QWidget, QWidget)
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A field inside that gets the focus (Tab from outside too) is scrolled into view."""
+        contents = self.widget()
+        if new is not None and contents is not None and contents.isAncestorOf(new):
+            self.ensureWidgetVisible(new)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         """A new width wraps the lines anew: ask the layout for the new height."""
