@@ -9,7 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from jcalc.core.glance import DrugGlance, Problem
 
@@ -77,15 +86,22 @@ class GlancePanel(QFrame):
         for button in (self.copy_lines_button, self.copy_shaded_button):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.totals, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.copy_lines_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons.addWidget(self.copy_shaded_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._buttons = buttons
+        # The totals beside the buttons, or above them when the panel is too narrow for the
+        # totals on one line (else they wrap a word a line): see _arrange_totals.
+        self._totals_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._totals_row.addWidget(self.totals, 1)
+        self._totals_row.addLayout(buttons)
         layout = QVBoxLayout(self)
+        self._layout = layout
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(3)
         layout.addWidget(self.headlines)
         layout.addWidget(self.problems)
-        layout.addLayout(buttons)
+        layout.addLayout(self._totals_row)
         self.copy_lines_button.clicked.connect(self._on_copy_lines_button_clicked)
         self.copy_shaded_button.clicked.connect(self._on_copy_shaded_button_clicked)
         self.show_visit([], "", ())
@@ -105,6 +121,7 @@ class GlancePanel(QFrame):
                 parts.append(f"<div{blocked}><b>{mark}{html.escape(row.glance.headline)}</b></div>")
             self.headlines.setText("".join(parts))
         self.totals.setText(f"Units per code: {totals}" if totals else "")
+        self._arrange_totals()
         problems = [p for row in ordered for p in row.glance.problems] + list(visit_problems)
         problems = sorted(dict.fromkeys(problems), key=lambda p: not p.blocking)  # each once
         self.problems.setText("".join(_problem_html(p) for p in problems))
@@ -112,6 +129,26 @@ class GlancePanel(QFrame):
         has_lines = bool(ordered)
         self.copy_lines_button.setEnabled(has_lines)
         self.copy_shaded_button.setEnabled(has_lines)
+
+    def _arrange_totals(self) -> None:
+        margins = self._layout.contentsMargins()
+        spacing = max(self._totals_row.spacing(), 6)
+        room = (
+            self.contentsRect().width()
+            - margins.left()
+            - margins.right()
+            - self._buttons.sizeHint().width()
+            - spacing
+        )
+        wide = self.totals.fontMetrics().horizontalAdvance(self.totals.text()) <= room
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._totals_row.direction() != direction:
+            self._totals_row.setDirection(direction)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """A new width may put the totals beside the copy buttons or above them."""
+        super().resizeEvent(event)
+        self._arrange_totals()
 
     @property
     def blocking_count(self) -> int:
