@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Final, Literal, TypeVar
@@ -518,6 +518,11 @@ def build_update(
             raise UpdateError(
                 f"cannot write the new catalog in {slot.path.parent}: {exc.strerror or exc}"
             ) from exc
+        if plan.asp_history_only and plan.sources.asp is not None:
+            # An older quarter's ASP file was read too, into the price history: its rows
+            # belong in the review with the others (it is not one of the four sources).
+            reports = (*summary.skip_reports, plan.sources.asp.report)
+            summary = replace(summary, skip_reports=reports)
         report("comparing with the catalog in use", 0.86)
         with open_catalog(plan.base.path) as old, open_catalog(slot.path) as new:
             diff = diff_catalogs(old, new, clinic=clinic)
