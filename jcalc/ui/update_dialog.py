@@ -57,7 +57,8 @@ def _sentence(text: str) -> str:
 
 
 def counts_text(diff: CatalogDiff) -> str:
-    """ "2 codes added, 3 ended or removed, …": the diff's counts in one line."""
+    """ "2 codes added, 3 ended or removed, …": the diff's counts in one line, and the ASP
+    quarters it adds to the price history."""
     counts = diff.counts()
     parts = [
         f"{counts['added']} added",
@@ -67,7 +68,10 @@ def counts_text(diff: CatalogDiff) -> str:
         f"{counts['mue_changed']} MUEs changed",
         f"NDCs: {counts['ndcs_added']} added, {counts['ndcs_removed']} removed",
     ]
-    return "Codes: " + ", ".join(parts) + "."
+    text = "Codes: " + ", ".join(parts) + "."
+    if diff.quarters_added:
+        text += f" ASP quarters added to the price history: {', '.join(diff.quarters_added)}."
+    return text
 
 
 class UpdateDialog(UpdateDialogPages):

@@ -315,6 +315,11 @@ def test_a_past_quarters_asp_files_replace_nothing(
     notes = dialog.notes_label.text()
     assert "added to the price history" in notes
     assert "the NDCs of the crosswalk in use (2026Q2) stay" in notes
+    assert "ASP quarters added to the price history: 2026Q1." in dialog.diff_header.text()
+    # The file given is accounted for after the four sources of the new catalog (here the
+    # catalog in use was built from a file of the same name, so it is the last line that counts).
+    last = dialog.skips_label.text().splitlines()[-1]
+    assert last.startswith(f"{cms_files['asp'].name}: ") and " rows read, " in last
     with qtbot.waitSignal(window.catalogReloaded, timeout=5000):
         dialog.accept_button.click()
     active = library.active()
