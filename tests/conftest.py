@@ -5,15 +5,26 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def qt_argument_path(path: PurePath) -> str:
+    """``path`` as a Qt platform argument, which ':' ends: on Windows without its drive letter
+    (the drive the tests run from), since "D:" would end it. Qt aborts on a config file it
+    cannot find."""
+    if path.drive:
+        return "/" + path.relative_to(path.anchor).as_posix()
+    return str(path)
+
+
 # Before any QApplication exists. One 1366 × 768 screen at 96 dpi, the small laptop screen billers
 # have (the offscreen platform's own default is 800 × 800, smaller than the window's minimum).
 OFFSCREEN_SCREEN = Path(__file__).resolve().parent / "offscreen-screen.json"
-os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={OFFSCREEN_SCREEN}"
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={qt_argument_path(OFFSCREEN_SCREEN)}"
 SHARED_CMS = REPO_ROOT.parent / "shared" / "data" / "cms"
 
 
