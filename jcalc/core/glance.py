@@ -149,3 +149,8 @@ def totals_text(lines: Iterable[ClaimLine]) -> str:
 def visit_problems(warnings: Iterable[str]) -> tuple[Problem, ...]:
     """Checks over the whole visit: MUE over several entries blocks, the rest are notices."""
     return tuple(Problem(text, text.startswith(MUE_PREFIXES)) for text in warnings)
+
+
+def problems_once(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem once, those that block the claim first (as the glance lists them)."""
+    return sorted(dict.fromkeys(problems), key=lambda problem: not problem.blocking)

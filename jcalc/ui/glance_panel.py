@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jcalc.core.glance import DrugGlance, Problem
+from jcalc.core.glance import DrugGlance, Problem, problems_once
 
 BLOCKING_COLOR = "#b71c1c"
 BLOCKING_BACKGROUND = "#fdecea"
@@ -122,8 +122,9 @@ class GlancePanel(QFrame):
             self.headlines.setText("".join(parts))
         self.totals.setText(f"Units per code: {totals}" if totals else "")
         self._arrange_totals()
-        problems = [p for row in ordered for p in row.glance.problems] + list(visit_problems)
-        problems = sorted(dict.fromkeys(problems), key=lambda p: not p.blocking)  # each once
+        problems = problems_once(
+            [p for row in ordered for p in row.glance.problems] + list(visit_problems)
+        )
         self.problems.setText("".join(_problem_html(p) for p in problems))
         self.problems.setVisible(bool(problems))
         has_lines = bool(ordered)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from jcalc.core.errors import JcalcError
-from jcalc.core.glance import drug_glance, totals_text, visit_problems
+from jcalc.core.glance import drug_glance, problems_once, totals_text, visit_problems
 from jcalc.core.summary import ClaimSummary, SummaryEntry, parse_administration_codes
 from jcalc.ui.encounter_model import COL_ASP, COL_CODE, COL_LINES
 from jcalc.ui.glance_panel import GlanceRow
@@ -111,7 +111,7 @@ class VisitControl(QObject):
         """The problems of ``summary`` that block the claim, each once (the glance shows them)."""
         problems = [p for row in self._glance_rows(summary) for p in row.glance.problems]
         problems += visit_problems(summary.encounter_warnings)
-        return list(dict.fromkeys(p.text for p in problems if p.blocking))
+        return [problem.text for problem in problems_once(problems) if problem.blocking]
 
     def recompute(self, day: date) -> None:
         """Work out the visit's drugs again for a new date of service."""

@@ -9,7 +9,15 @@ from jcalc.core.calculate import DoseRequest, calculate
 from jcalc.core.claim import ClaimLine, LineRole
 from jcalc.core.containers import ContainerType
 from jcalc.core.drug import MueLimit
-from jcalc.core.glance import code_totals, drug_glance, headline, totals_text, visit_problems
+from jcalc.core.glance import (
+    Problem,
+    code_totals,
+    drug_glance,
+    headline,
+    problems_once,
+    totals_text,
+    visit_problems,
+)
 from jcalc.core.quantity import parse_quantity
 from tests.core.factories import DEXAMETHASONE, DOS, RITUXAN_500, RITUXIMAB, UNCLASSIFIED, drug
 
@@ -123,3 +131,10 @@ def test_single_dose_of_unknown_content_blocks_the_claim() -> None:
         "so JW/JZ can be set"
     ]
     assert not any("its content is not known" in p.text for p in glance.problems)
+
+
+def test_problems_are_listed_once_blocking_first() -> None:
+    """Two drugs with the same notice show it once; what blocks the claim comes first."""
+    notice = Problem("the date of service is after the catalog's ASP quarter", False)
+    mue = Problem("MUE exceeded: J9312 160 units over 150 per day", True)
+    assert problems_once([notice, mue, notice, mue]) == [mue, notice]
